@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: Apache-2.0
+// Evidence bundles and rule packs as .tar.gz (libarchive). Every archive is untrusted input:
+// extraction refuses absolute paths, "..", links, device files and oversize members, and a
+// corrupt or truncated archive is an error naming the member.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "kpatrol/core/result.h"
+
+namespace kpatrol::bundle {
+
+inline constexpr int kBundleSchemaVersion = 1;
+
+struct Limits {
+  std::uint64_t max_member_bytes = std::uint64_t{512} << 20;  // one file
+  std::uint64_t max_total_bytes = std::uint64_t{4} << 30;     // whole archive, uncompressed
+  std::size_t max_members = 200000;
+};
+
+struct MemberInfo {
+  std::string path;
+  std::uint64_t size = 0;
+  std::string sha256;
+};
+
+struct BundleInfo {
+  int schema_version = 0;
+  std::string created_at;
+  std::vector<MemberInfo> members;  // from manifest.json, sorted by path
+};
+
+/// Reads every regular file of an archive into memory (paths relative, '/'-separated), with the
+/// safety checks above. Directories are skipped; any other entry type is an error.
+Result<std::map<std::string, std::string>> readArchive(const std::filesystem::path& archive,
+                                                       const Limits& limits = {});
+
+/// Writes files (relative path -> bytes) as a .tar.gz, members sorted by path, mode 0600,
+/// atomically (temp file + rename).
+Status writeArchive(const std::filesystem::path& archive,
+                    const std::map<std::string, std::string>& files);
+
+/// Packs a snapshot directory as a bundle: every file plus manifest.json (schema version,
+/// created_at, sha256 and size of each member).
+Status createBundle(const std::filesystem::path& snapshot_dir, const std::filesystem::path& out,
+                    const std::string& created_at);
+/// Same, from files already in memory.
+Status createBundleFromFiles(const std::map<std::string, std::string>& files,
+                             const std::filesystem::path& out, const std::string& created_at);
+
+/// Reads a bundle and verifies it against its manifest: a missing, extra or altered member is an
+/// error naming the member. Returns the verified members (manifest.json excluded).
+Result<std::map<std::string, std::string>> readBundle(const std::filesystem::path& bundle,
+                                                      const Limits& limits = {});
+Result<BundleInfo> inspectBundle(const std::filesystem::path& bundle, const Limits& limits = {});
+/// Verifies, then writes the members under dest (created; must be empty or absent).
+Status extractBundle(const std::filesystem::path& bundle, const std::filesystem::path& dest,
+                     const Limits& limits = {});
+
+}  // namespace kpatrol::bundle

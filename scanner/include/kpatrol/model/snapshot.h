@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: Apache-2.0
+// The snapshot: everything collected about one cluster at one time. Immutable once built and
+// shared read-only (std::shared_ptr<const Snapshot>) by the evaluator's workers. The on-disk
+// layout is documented in docs/snapshot.md.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "kpatrol/core/result.h"
+
+namespace kpatrol::model {
+
+/// Objects keep their key order (evidence reads like the source) and are vector-backed, which
+/// keeps a 150,000-pod snapshot resident in well under the memory budget.
+using Json = nlohmann::ordered_json;
+
+inline constexpr int kSnapshotSchemaVersion = 1;
+
+enum class Scope { kCluster, kNode, kNamespace, kWorkload, kPod };
+inline constexpr Scope kAllScopes[] = {Scope::kCluster, Scope::kNode, Scope::kNamespace,
+                                       Scope::kWorkload, Scope::kPod};
+const char* scopeName(Scope scope) noexcept;
+std::optional<Scope> parseScope(std::string_view name) noexcept;
+
+/// A fact that could not be collected. Rules that require it report `error` with this message.
+struct CollectionError {
+  std::string subject;  // "cluster" or "node/<name>"
+  std::string fact;     // dotted fact path, e.g. "objects.secrets", "kubelet.config", or "*"
+  std::string source;   // "api", "ssh", "host-root", "manifests", ...
+  std::string message;
+};
+
+struct SnapshotMeta {
+  int schema_version = kSnapshotSchemaVersion;
+  std::string created_at;       // RFC 3339, UTC: the scan time rules see through ctx.now()
+  std::string cluster_name;
+  std::string cluster_uid;      // kube-system namespace uid: stable identity across scans
+  std::string cluster_version;  // gitVersion, e.g. "v1.28.3"
+  std::string flavour;          // kubeadm | ack-managed | ack-dedicated | k3s | unknown
+  std::string tool_version;     // kpatrol version that collected it
+  Json sources = Json::array();  // [{ "type": "demo"|"api"|"ssh"|"manifests"|..., ... }]
+};
+
+/// One thing a rule is evaluated against. Pointers point into the owning Snapshot.
+struct Subject {
+  Scope scope = Scope::kCluster;
+  std::string id;         // "cluster", "node/<n>", "namespace/<n>", "pod/<ns>/<n>", "<kind>/<ns>/<n>"
+  std::string kind;       // API kind ("Pod", "Deployment", ...), "Cluster" for the cluster
+  std::string name;
+  std::string namespace_;
+  const Json* object = nullptr;  // the API object, if any
+  const Json* facts = nullptr;   // node facts (nodes only), if collected
+};
+
+class Snapshot {
+ public:
+  /// Loads a snapshot directory (snapshot.json, objects/*.json, nodes/*.json, errors.json).
+  static Result<std::shared_ptr<const Snapshot>> loadDirectory(const std::filesystem::path& dir);
+  /// Loads from in-memory files keyed by relative path (the same layout as a directory).
+  static Result<std::shared_ptr<const Snapshot>> fromFiles(
+      const std::map<std::string, std::string>& files, const std::string& origin);
+  /// The demo cluster compiled into the binary.
+  static Result<std::shared_ptr<const Snapshot>> loadDemo();
+  /// Builds from one JSON document {meta:{...}, objects:{<plural>:[...]}, nodes:{<name>:{...}},
+  /// errors:[...]}: the form rule test cases use.
+  static Result<std::shared_ptr<const Snapshot>> fromJson(const Json& doc,
+                                                          const std::string& origin);
+
+  /// Writes the directory layout (files 0600) so that loadDirectory() reads it back equal.
+  Status writeDirectory(const std::filesystem::path& dir) const;
+
+  const SnapshotMeta& meta() const noexcept { return meta_; }
+  /// Collected API objects of a kind (lower-case plural, "pods"), or nullptr if not collected.
+  const Json* objects(std::string_view plural) const;
+  std::vector<std::string> kinds() const;
+  /// Host facts of a node, or nullptr.
+  const Json* nodeFacts(std::string_view node) const;
+  std::span<const Subject> subjects(Scope scope) const;
+  const std::vector<CollectionError>& errors() const noexcept { return errors_; }
+  /// The collection error that explains why `fact` of `subject_id` is missing: an error on the
+  /// same subject (or "cluster"/"*" wildcard) whose fact equals the path, is a prefix of it, or is "*".
+  const CollectionError* errorFor(std::string_view subject_id, std::string_view fact) const;
+  std::size_t objectCount() const noexcept;
+
+ private:
+  Snapshot() = default;
+  void index();  // builds subjects_ from objects_ and node_facts_
+
+  SnapshotMeta meta_;
+  std::map<std::string, Json, std::less<>> objects_;     // plural -> JSON array of items
+  std::map<std::string, Json, std::less<>> node_facts_;  // node name -> facts object
+  std::vector<CollectionError> errors_;
+  std::vector<Subject> subjects_[std::size(kAllScopes)];
+};
+
+using SnapshotPtr = std::shared_ptr<const Snapshot>;
+
+/// Kinds that become workload subjects, as (plural, Kind).
+struct WorkloadKind {
+  std::string_view plural;
+  std::string_view kind;
+};
+inline constexpr WorkloadKind kWorkloadKinds[] = {
+    {"deployments", "Deployment"}, {"daemonsets", "DaemonSet"}, {"statefulsets", "StatefulSet"},
+    {"replicasets", "ReplicaSet"}, {"jobs", "Job"},             {"cronjobs", "CronJob"}};
+
+}  // namespace kpatrol::model
