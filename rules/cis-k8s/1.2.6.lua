@@ -1,0 +1,66 @@
+-- CIS 1.2.6: kube-apiserver --authorization-mode does not include AlwaysAllow.
+--
+-- Semantics:
+--   * control-plane nodes only; the flags are read from the running process (argv), which is
+--     what the server actually uses (the manifest may have been edited since).
+--   * no kube-apiserver process on a control-plane node -> error: the control cannot be
+--     evaluated, and a check that cannot be evaluated must not pass.
+--   * the mode list is split on commas and compared token by token (kube-bench's substring
+--     test would also match a hypothetical "AlwaysAllowFoo").
+--   * flag absent: if --authorization-config is set (structured authorization, 1.29+), the
+--     authorizer chain lives in that file, which is not collected -> manual; otherwise the
+--     API server default AlwaysAllow applies -> fail.
+local k8s = require("k8s")
+
+return {
+  api = 1,
+  id = "cis-k8s/1.2.6",
+  title = {
+    en = "API server authorization mode is not AlwaysAllow",
+    zh = "kube-apiserver 的授权模式不是 AlwaysAllow",
+  },
+  severity = "critical",
+  scope = "node",
+  requires = { "processes" },
+  applies = function(s) return s.roles.control_plane == true end,
+  baselines = {
+    cis = { control = "1.2.6", scored = true },
+    mlps = { control = "8.1.4.2 a)" },
+  },
+  impact = {
+    en = "With AlwaysAllow every authenticated request is authorized: RBAC is bypassed.",
+    zh = "AlwaysAllow 模式下所有通过认证的请求都会被放行，RBAC 权限控制完全失效。",
+  },
+  remediation = {
+    en = "Set --authorization-mode=Node,RBAC in /etc/kubernetes/manifests/kube-apiserver.yaml "
+      .. "(or configure an authorizer chain without AlwaysAllow via --authorization-config); "
+      .. "the kubelet restarts the API server automatically.",
+    zh = "在 /etc/kubernetes/manifests/kube-apiserver.yaml 中设置 --authorization-mode=Node,RBAC"
+      .. "（或通过 --authorization-config 配置不含 AlwaysAllow 的授权链），kubelet 会自动重启 API Server。",
+  },
+  references = { "CIS Kubernetes Benchmark v1.12 1.2.6" },
+  tags = { "control-plane", "apiserver", "authorization" },
+  check = function(s, ctx)
+    local argv = k8s.process_argv(s.facts, "kube-apiserver")
+    if argv == nil then
+      return ctx.error("kube-apiserver process not found on this control-plane node")
+    end
+    local mode = ctx.flag(argv, "authorization-mode")
+    if mode == nil then
+      local config = ctx.flag(argv, "authorization-config")
+      if config ~= nil then
+        return ctx.manual("authorization is configured in " .. config
+          .. " (--authorization-config); verify that no authorizer of type AlwaysAllow is listed")
+      end
+      return ctx.fail("--authorization-mode is not set; the API server default is AlwaysAllow",
+        { flag = "--authorization-mode", actual = "unset (default AlwaysAllow)",
+          expected = "e.g. Node,RBAC" })
+    end
+    local evidence = { flag = "--authorization-mode", actual = mode,
+                       expected = "no AlwaysAllow, e.g. Node,RBAC" }
+    if k8s.contains(k8s.split_csv(mode), "AlwaysAllow") then
+      return ctx.fail("--authorization-mode=" .. mode .. " includes AlwaysAllow", evidence)
+    end
+    return ctx.pass("--authorization-mode=" .. mode, evidence)
+  end,
+}
