@@ -92,10 +92,16 @@ function M.human_duration(seconds)
   return string.format("%ds", seconds % 60)
 end
 
--- Whole days from `now` until `t` (negative once `t` has passed), rounded towards -infinity so
--- a certificate that expires in 12 hours has 0 days left and one that expired an hour ago -1.
+-- Whole days from `now` until `t`, truncated towards zero: 0 for anything under a day away,
+-- negative once `t` is more than a day past. Callers test `t <= now` for "already passed".
 function M.days_until(now, t)
-  return math.floor((t - now) / SECONDS_PER_DAY)
+  local d = (t - now) / SECONDS_PER_DAY
+  return d >= 0 and math.floor(d) or -math.floor(-d)
+end
+
+-- "1 certificate", "3 certificates"
+function M.plural(n, word, plural_word)
+  return string.format("%d %s", n, n == 1 and word or (plural_word or word .. "s"))
 end
 
 -- ---------------------------------------------------------------------------------------------
