@@ -1,17 +1,34 @@
 -- Swap is off on the node.
---   total_bytes == 0                               -> pass
---   swap on, kubelet failSwapOn true (the default) -> fail: the kubelet refuses to start
---     (or will, at its next restart) unless swap is off
---   swap on, kubelet failSwapOn false              -> warn: the kubelet tolerates swap; Pods only
---     use it in a controlled way with the NodeSwap feature and memorySwap.swapBehavior set, so
---     the choice should be deliberate
--- failSwapOn comes from --fail-swap-on or the config file when kubelet facts were collected.
+--   total_bytes == 0 -> pass
+--   swap on, failSwapOn true (the kubelet default) -> fail: the kubelet refuses to start with
+--     swap on, so the node goes NotReady at its next kubelet restart
+--   swap on, failSwapOn false, NodeSwap feature off -> fail: the kubelet runs but does not
+--     manage swap, so Pods may swap without limits
+--   swap on, failSwapOn false, NodeSwap on (featureGates or --feature-gates; on by default from
+--     kubelet 1.30) -> warn: swap is supported; the finding asks to confirm it is deliberate
+-- Kubelet settings come from the flags over the config file; without kubelet facts the kubelet
+-- defaults (failSwapOn true) are assumed.
 local k8s = require("k8s")
 
 local function fail_swap_on(s, ctx)
   if s.facts.kubelet == nil then return true, "unknown (kubelet facts not collected)" end
   local v, source = ctx.effective(s, "kubelet", "failSwapOn", "fail-swap-on", true)
   return not k8s.is_false(v), source
+end
+
+-- Whether the NodeSwap feature gate is on, and where that comes from.
+local function node_swap(s, ctx)
+  local kubelet = s.facts.kubelet
+  local gates = kubelet.args and kubelet.args["feature-gates"]
+  for _, g in ipairs(k8s.split_csv(gates)) do
+    local name, value = g:match("^(%w+)=(%w+)$")
+    if name == "NodeSwap" then return k8s.is_true(value), "flag" end
+  end
+  local v = k8s.dig(kubelet, "config", "featureGates", "NodeSwap")
+  if v ~= nil then return k8s.is_true(v), "config" end
+  local version = kubelet.version
+  local cmp = version and ctx.semver_compare(version, "1.30")
+  return cmp ~= nil and cmp >= 0, "default for kubelet " .. tostring(version)
 end
 
 local function gib(bytes)
@@ -48,15 +65,26 @@ return {
     local total = swap.total_bytes
     if type(total) ~= "number" then return ctx.error("swap size not available") end
     if total <= 0 then return ctx.pass("swap is off") end
+    local size = string.format("swap is on (%s, %s used)", gib(total), gib(swap.used_bytes or 0))
     local strict, source = fail_swap_on(s, ctx)
     local evidence = { total_bytes = total, used_bytes = swap.used_bytes,
                        fail_swap_on = strict, fail_swap_on_source = source, expected = 0 }
-    local size = string.format("swap is on (%s, %s used)", gib(total), gib(swap.used_bytes or 0))
     if strict then
-      return ctx.fail(size .. "; expected off: the kubelet requires swap off unless "
-        .. "failSwapOn is false and the NodeSwap feature is in use", evidence)
+      return ctx.fail(size .. "; expected off: the kubelet requires swap off unless failSwapOn "
+        .. "is false and the NodeSwap feature is enabled (failSwapOn true, " .. source .. ")",
+        evidence)
     end
-    return ctx.warn(size .. "; the kubelet tolerates it (failSwapOn false, " .. source
-      .. "): make sure NodeSwap and memorySwap.swapBehavior are set deliberately", evidence)
+    local gate, gate_source = node_swap(s, ctx)
+    evidence.node_swap = gate
+    evidence.node_swap_source = gate_source
+    evidence.swap_behavior = k8s.dig(s.facts.kubelet, "config", "memorySwap", "swapBehavior")
+    if not gate then
+      return ctx.fail(size .. "; failSwapOn is false (" .. source .. ") but the NodeSwap feature "
+        .. "is off (" .. gate_source .. "), so the kubelet does not manage swap; expected swap off",
+        evidence)
+    end
+    return ctx.warn(size .. " and supported by the kubelet (failSwapOn false, NodeSwap on, "
+      .. "swapBehavior " .. tostring(evidence.swap_behavior or "default")
+      .. "); confirm that swap is intended on this node", evidence)
   end,
 }
