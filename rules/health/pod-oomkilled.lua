@@ -33,7 +33,7 @@ return {
   id = "health/pod-oomkilled",
   title = {
     en = "No container was OOM-killed",
-    zh = "容器未发生 OOM（内存溢出被终止）",
+    zh = "容器未发生 OOM（因内存超限被终止）",
   },
   severity = "medium",
   scope = "pod",
