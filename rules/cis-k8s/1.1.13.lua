@@ -68,6 +68,6 @@ return {
     end
     local shown = {}
     for _, f in ipairs(found) do shown[#shown + 1] = f.path .. " (" .. f.mode .. ")" end
-    return ctx.pass(k8s.join(shown) .. " within " .. MAX, evidence)
+    return ctx.pass("admin kubeconfig " .. MAX .. " or stricter: " .. k8s.join(shown), evidence)
   end,
 }
