@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <nlohmann/json.hpp>
+
+#include "kpatrol/core/fs.h"
+#include "kpatrol/report/report.h"
+
+namespace kpatrol::report {
+
+using model::Json;
+
+Result<ScanData> loadScan(const store::Store& db, std::int64_t scan_id) {
+  ScanData data;
+  auto scan = db.scan(scan_id);
+  if (!scan) return std::move(scan).error();
+  data.scan = std::move(*scan);
+  auto findings = db.findings(scan_id);
+  if (!findings) return std::move(findings).error();
+  data.findings = std::move(*findings);
+  auto rules = db.rules(scan_id);
+  if (!rules) return std::move(rules).error();
+  data.rules = std::move(*rules);
+  auto scores = db.scores(scan_id);
+  if (!scores) return std::move(scores).error();
+  data.scores = std::move(*scores);
+  auto waivers = db.waivers(scan_id);
+  if (!waivers) return std::move(waivers).error();
+  data.waivers = std::move(*waivers);
+  auto errors = db.collectionErrors(scan_id);
+  if (!errors) return std::move(errors).error();
+  data.errors = std::move(*errors);
+  return data;
+}
+
+std::string findingId(const model::Finding& finding) {
+  return sha256Hex(finding.rule_id + "\n" + finding.subject).substr(0, 16);
+}
+
+namespace {
+
+Json countsJson(const store::StatusCounts& c) {
+  return Json{{"pass", c.pass}, {"warn", c.warn},     {"fail", c.fail},    {"error", c.error},
+              {"na", c.na},     {"manual", c.manual}, {"waived", c.waived}};
+}
+
+Json bilingual(const std::string& en, const std::string& zh) { return Json{{"en", en}, {"zh", zh}}; }
+
+}  // namespace
+
+std::string renderJson(const ScanData& data) {
+  Json doc = Json::object();
+  doc["schema_version"] = kJsonSchemaVersion;
+  doc["tool"] = {{"name", "kpatrol"}, {"version", data.scan.tool_version}};
+  doc["scan"] = {{"id", data.scan.id},
+                 {"state", store::scanStateName(data.scan.state)},
+                 {"complete", data.scan.state == store::ScanState::kComplete},
+                 {"started_at", data.scan.started_at},
+                 {"finished_at", data.scan.finished_at},
+                 {"snapshot_time", data.scan.snapshot_time},
+                 {"origin", data.scan.origin},
+                 {"profile", data.scan.profile},
+                 {"rules_digest", data.scan.rules_digest}};
+  doc["cluster"] = {{"name", data.scan.cluster_name},
+                    {"uid", data.scan.cluster_uid},
+                    {"version", data.scan.cluster_version},
+                    {"flavour", data.scan.flavour}};
+  Json scores = Json::array();
+  for (const auto& s : data.scores) {
+    Json j = {{"profile", s.profile},
+              {"group", s.group_id},
+              {"title", bilingual(s.group_title_en, s.group_title_zh)},
+              {"score", s.score ? Json(*s.score) : Json(nullptr)},
+              {"grade", s.grade},
+              {"counts", countsJson(s.counts)}};
+    scores.push_back(std::move(j));
+  }
+  doc["scores"] = std::move(scores);
+  Json rules = Json::array();
+  for (const auto& r : data.rules) {
+    Json baselines = Json::object();
+    if (!r.baselines_json.empty()) baselines = Json::parse(r.baselines_json, nullptr, false);
+    if (baselines.is_discarded()) baselines = Json::object();
+    rules.push_back({{"id", r.rule_id},
+                     {"pack", r.pack},
+                     {"title", bilingual(r.title_en, r.title_zh)},
+                     {"severity", model::severityName(r.severity)},
+                     {"scope", model::scopeName(r.scope)},
+                     {"baselines", std::move(baselines)},
+                     {"remediation", bilingual(r.remediation_en, r.remediation_zh)},
+                     {"source_sha256", r.sha256}});
+  }
+  doc["rules"] = std::move(rules);
+  Json findings = Json::array();
+  for (const auto& f : data.findings) {
+    Json j = {{"id", findingId(f)},
+              {"rule_id", f.rule_id},
+              {"subject", f.subject},
+              {"scope", model::scopeName(f.scope)},
+              {"status", model::statusName(f.status)},
+              {"severity", model::severityName(f.severity)},
+              {"message", f.message},
+              {"evidence", f.evidence.is_null() ? Json::object() : f.evidence}};
+    if (!f.waiver.empty()) j["waiver"] = f.waiver;
+    findings.push_back(std::move(j));
+  }
+  doc["findings"] = std::move(findings);
+  Json errors = Json::array();
+  for (const auto& e : data.errors) {
+    errors.push_back({{"subject", e.subject}, {"fact", e.fact}, {"source", e.source}, {"message", e.message}});
+  }
+  doc["collection_errors"] = std::move(errors);
+  Json waivers = Json::array();
+  for (const auto& w : data.waivers) {
+    waivers.push_back({{"rule", w.rule}, {"subject", w.subject_glob}, {"owner", w.owner},
+                       {"reason", w.reason}, {"expires", w.expires}, {"expired", w.expired},
+                       {"matched", w.matched}});
+  }
+  doc["waivers"] = std::move(waivers);
+  return doc.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace kpatrol::report

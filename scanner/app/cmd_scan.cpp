@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: Apache-2.0
+// kpatrol scan: snapshot -> rules -> evaluator -> SQLite -> reports.
+#include <unistd.h>
+
+#include <iostream>
+
+#include <spdlog/spdlog.h>
+
+#include "app.h"
+#include "kpatrol/bundle/bundle.h"
+#include "kpatrol/core/fs.h"
+#include "kpatrol/core/time.h"
+#include "kpatrol/engine/evaluator.h"
+#include "kpatrol/engine/profile.h"
+#include "kpatrol/engine/rule.h"
+#include "kpatrol/model/snapshot.h"
+#include "kpatrol/report/report.h"
+#include "kpatrol/store/store.h"
+
+namespace kpatrol::app {
+namespace fs = std::filesystem;
+
+namespace {
+
+struct ScanOptions {
+  bool demo = false;
+  std::string snapshot_dir;
+  std::string bundle;
+  std::vector<std::string> rule_packs;
+  std::string profile = "default";
+  std::string waivers;
+  int rule_timeout_ms = 2000;
+  int lua_memory_mib = 64;
+  bool quiet = false;
+};
+
+Result<model::SnapshotPtr> loadSource(const ScanOptions& opt) {
+  if (opt.demo) return model::Snapshot::loadDemo();
+  if (!opt.snapshot_dir.empty()) return model::Snapshot::loadDirectory(opt.snapshot_dir);
+  auto files = bundle::readBundle(opt.bundle);
+  if (!files) return std::move(files).error();
+  return model::Snapshot::fromFiles(*files, opt.bundle);
+}
+
+std::string originOf(const ScanOptions& opt) {
+  if (opt.demo) return "demo";
+  if (!opt.snapshot_dir.empty()) return fs::absolute(opt.snapshot_dir).string();
+  return fs::absolute(opt.bundle).string();
+}
+
+// Everything the scan loads besides the snapshot: packs, profile, waivers.
+struct Plan {
+  engine::RuleSet rules;
+  engine::Profile profile;
+  engine::Selection selection;
+  std::vector<engine::Waiver> waivers;
+};
+
+Result<Plan> makePlan(const ScanOptions& opt) {
+  Plan plan;
+  auto builtin = engine::builtinPacks();
+  if (!builtin) return std::move(builtin).error();
+  std::vector<engine::PackSource> packs = std::move(*builtin);
+  std::vector<std::string> extra_packs;
+  std::vector<engine::LoadMessage> pack_errors;
+  for (const auto& path : opt.rule_packs) {
+    auto more = engine::readPacks(path);
+    if (!more) {
+      // A pack that cannot be read is reported, and the scan of everything else goes on.
+      pack_errors.push_back(engine::LoadMessage{path, 0, more.error().message, true,
+                                                "pack/" + fs::path(path).filename().string()});
+      continue;
+    }
+    for (auto& p : *more) {
+      extra_packs.push_back(p.name);
+      packs.push_back(std::move(p));
+    }
+  }
+  engine::LoadOptions load;
+  load.memory_bytes = static_cast<std::size_t>(opt.lua_memory_mib) << 20;
+  load.load_timeout_ms = opt.rule_timeout_ms;
+  plan.rules = engine::loadRules(std::move(packs), load);
+  plan.rules.messages.insert(plan.rules.messages.begin(), pack_errors.begin(), pack_errors.end());
+  for (const auto& m : plan.rules.messages) {
+    if (m.error) {
+      std::cerr << "kpatrol: " << m.format() << "\n";
+    } else {
+      spdlog::warn("{}", m.format());
+    }
+  }
+  auto profile = engine::resolveProfile(plan.rules, opt.profile);
+  if (!profile) return std::move(profile).error();
+  plan.profile = std::move(*profile);
+  plan.selection = engine::selectRules(plan.rules, plan.profile, extra_packs);
+  for (const auto& m : plan.selection.messages) {
+    if (m.error) return makeError(Errc::kInvalidArgument, m.format());
+    spdlog::warn("{}", m.format());
+  }
+  if (!opt.waivers.empty()) {
+    auto text = readFile(opt.waivers, 4 << 20);
+    if (!text) return std::move(text).error();
+    auto waivers = engine::parseWaivers(*text, opt.waivers);
+    if (!waivers) return std::move(waivers).error();
+    plan.waivers = std::move(*waivers);
+  }
+  return plan;
+}
+
+std::vector<store::RuleRecord> ruleRecords(const engine::Selection& sel) {
+  std::vector<store::RuleRecord> out;
+  for (const auto& e : sel.entries) {
+    const auto& r = *e.rule;
+    out.push_back(store::RuleRecord{r.id, r.pack, r.title_en, r.title_zh, r.severity, r.scope,
+                                    r.baselines.dump(), r.remediation_en, r.remediation_zh,
+                                    r.display, r.sha256});
+  }
+  return out;
+}
+
+std::vector<store::GroupMember> groupMembers(const engine::Profile& profile,
+                                             const engine::Selection& sel) {
+  std::vector<store::GroupMember> out;
+  // Profile group order first, then extra pack groups, so reports list groups as the profile does.
+  std::vector<std::string> order;
+  for (const auto& g : profile.groups) order.push_back(g.id);
+  for (const auto& e : sel.entries) {
+    for (const auto& m : e.groups) {
+      if (std::find(order.begin(), order.end(), m.group_id) == order.end()) order.push_back(m.group_id);
+    }
+  }
+  for (const auto& gid : order) {
+    for (const auto& e : sel.entries) {
+      for (const auto& m : e.groups) {
+        if (m.group_id != gid) continue;
+        out.push_back(store::GroupMember{profile.name, m.group_id, m.group_title_en, m.group_title_zh,
+                                         e.rule->id, m.weight});
+      }
+    }
+  }
+  return out;
+}
+
+int runScan(const GlobalOptions& global, const ScanOptions& opt) {
+  const int sources = (opt.demo ? 1 : 0) + (opt.snapshot_dir.empty() ? 0 : 1) + (opt.bundle.empty() ? 0 : 1);
+  if (sources != 1) {
+    return fail("scan needs exactly one source: --demo, --snapshot DIR or --bundle FILE.tar.gz");
+  }
+  auto snapshot = loadSource(opt);
+  if (!snapshot) return fail(snapshot.error());
+  auto plan = makePlan(opt);
+  if (!plan) return fail(plan.error());
+
+  const fs::path db_path = dbPath(global);
+  auto db = store::Store::open(db_path);
+  if (!db) return fail(db.error());
+  const auto& meta = (*snapshot)->meta();
+  store::ScanRecord record;
+  record.started_at = nowRfc3339();
+  record.snapshot_time = meta.created_at;
+  record.cluster_name = meta.cluster_name;
+  record.cluster_uid = meta.cluster_uid;
+  record.cluster_version = meta.cluster_version;
+  record.flavour = meta.flavour;
+  record.profile = plan->profile.name;
+  record.tool_version = toolVersion();
+  record.rules_digest = plan->rules.digest();
+  record.origin = originOf(opt);
+  auto scan_id = (*db)->beginScan(record);
+  if (!scan_id) return fail(scan_id.error());
+  for (auto s : {(*db)->addRules(*scan_id, ruleRecords(plan->selection)),
+                 (*db)->addGroups(*scan_id, groupMembers(plan->profile, plan->selection)),
+                 (*db)->addCollectionErrors(*scan_id, (*snapshot)->errors())}) {
+    if (!s) return fail(s.error());
+  }
+
+  auto writer = store::FindingWriter::start(db_path, *scan_id);
+  if (!writer) return fail(writer.error());
+  installSignalHandlers();
+  engine::EvalOptions eval;
+  eval.jobs = global.jobs;
+  eval.limits.call_timeout = std::chrono::milliseconds(opt.rule_timeout_ms);
+  eval.limits.memory_bytes = static_cast<std::size_t>(opt.lua_memory_mib) << 20;
+  eval.cancel = &cancelFlag();
+  const bool tty = ::isatty(STDERR_FILENO) != 0 && !opt.quiet;
+  if (tty) {
+    eval.progress = [](std::size_t done, std::size_t total) {
+      if (done == total || done % 16 == 0) {
+        std::cerr << "\rEvaluating: " << done << "/" << total << " units" << std::flush;
+        if (done == total) std::cerr << "\r\033[K";
+      }
+    };
+  }
+  spdlog::info("scan={} rules={} subjects={} jobs={}", *scan_id, plan->selection.entries.size(),
+               (*snapshot)->objectCount(), global.jobs);
+  auto stats = engine::evaluate(plan->rules, plan->selection, **snapshot, plan->waivers, eval,
+                                [&](std::vector<model::Finding>&& batch) {
+                                  (*writer)->submit(std::move(batch));
+                                });
+  const Status written = (*writer)->close();
+  store::ScanState state = store::ScanState::kComplete;
+  if (!stats || !written) state = store::ScanState::kFailed;
+  else if (stats->cancelled) state = store::ScanState::kInterrupted;
+
+  std::vector<store::WaiverRecord> waiver_records;
+  const std::int64_t now = engine::snapshotTime(**snapshot);
+  for (std::size_t i = 0; i < plan->waivers.size(); ++i) {
+    const auto& w = plan->waivers[i];
+    const bool expired = w.expires_at != 0 && w.expires_at < now;
+    if (expired) {
+      std::cerr << "kpatrol: warning: " << opt.waivers << ":" << w.line << ": waiver for " << w.rule
+                << " (" << w.owner << ") expired on " << w.expires << " and no longer applies\n";
+    }
+    waiver_records.push_back(store::WaiverRecord{w.rule, w.subject, w.owner, w.reason, w.expires, expired,
+                                                 stats ? static_cast<std::int64_t>(stats->waiver_matches[i]) : 0});
+  }
+  if (auto s = (*db)->addWaivers(*scan_id, waiver_records); !s) return fail(s.error());
+  if (auto s = (*db)->finishScan(*scan_id, state, nowRfc3339()); !s) return fail(s.error());
+  if (!stats) return fail(stats.error());
+  if (!written) return fail(written.error().withContext("writing findings to " + db_path.string()));
+
+  auto data = report::loadScan(**db, *scan_id);
+  if (!data) return fail(data.error());
+  std::vector<std::string> formats = global.formats.empty() ? std::vector<std::string>{"json"} : global.formats;
+  std::vector<std::string> written_files;
+  for (const auto& format : formats) {
+    const fs::path file = fs::path(global.out) / ("kpatrol-scan-" + std::to_string(*scan_id) + "." + format);
+    if (auto s = writeFileAtomic(file, report::renderJson(*data)); !s) return fail(s.error());
+    written_files.push_back(file.string());
+  }
+  if (!opt.quiet) {
+    report::ConsoleOptions console;
+    console.lang = global.lang;
+    console.color = ::isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
+    std::cout << report::renderConsole(*data, console);
+    std::cout << "\n" << (global.lang == "zh" ? "报告: " : "Report: ");
+    for (const auto& f : written_files) std::cout << f << " ";
+    std::cout << "\n" << (global.lang == "zh" ? "数据库: " : "Database: ") << db_path.string()
+              << " (scan " << *scan_id << ")\n";
+  }
+  if (state == store::ScanState::kInterrupted) {
+    std::cerr << "kpatrol: scan interrupted; scan " << *scan_id << " is recorded as interrupted\n";
+    return kExitInterrupted;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void addScanCommand(CLI::App& app, GlobalOptions& global) {
+  auto opt = std::make_shared<ScanOptions>();
+  auto* cmd = app.add_subcommand(
+      "scan",
+      "Evaluate the rules on a cluster snapshot, store the results and write reports.\n"
+      "Sources: the embedded demo cluster (--demo), a snapshot directory (--snapshot) or an\n"
+      "evidence bundle (--bundle). Examples:\n"
+      "  kpatrol scan --demo\n"
+      "  kpatrol scan --bundle cluster.tar.gz --profile cis --waivers waivers.yaml\n"
+      "  kpatrol scan --demo --rules ./my-pack --out reports/");
+  cmd->add_flag("--demo", opt->demo, "scan the embedded demo cluster (8 nodes, ~150 pods, planted faults)");
+  cmd->add_option("--snapshot", opt->snapshot_dir, "a snapshot directory (docs/snapshot.md)");
+  cmd->add_option("--bundle", opt->bundle, "an evidence bundle (.tar.gz) made by `kpatrol bundle create`");
+  cmd->add_option("--rules", opt->rule_packs,
+                  "an extra rule pack: a directory or a .tar.gz with pack.yaml (repeatable)");
+  cmd->add_option("--profile", opt->profile,
+                  "built-in profile (default, cis, health) or a profile YAML file")
+      ->capture_default_str();
+  cmd->add_option("--waivers", opt->waivers, "waivers YAML: accepted exceptions with owner, reason, expiry");
+  cmd->add_option("--rule-timeout", opt->rule_timeout_ms, "time budget per rule and subject, in ms")
+      ->check(CLI::Range(10, 600000))
+      ->capture_default_str();
+  cmd->add_option("--lua-memory", opt->lua_memory_mib, "memory cap per Lua worker state, in MiB")
+      ->check(CLI::Range(8, 4096))
+      ->capture_default_str();
+  cmd->add_flag("-q,--quiet", opt->quiet, "print nothing but errors");
+  cmd->callback([opt, &global] { exitCode() = runScan(global, *opt); });
+}
+
+}  // namespace kpatrol::app

@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: Apache-2.0
+// Read-only views of snapshot JSON for Lua: a userdata holding a pointer into the immutable
+// snapshot. Fields are converted lazily on access, so a rule touching three fields of a pod
+// costs three lookups, not a copy of the pod.
+#include <cmath>
+
+#include "sandbox_internal.h"
+
+namespace kpatrol::engine {
+namespace {
+
+constexpr const char* kViewType = "kpatrol.view";
+constexpr int kMaxDepth = 32;
+
+const model::Json* checkView(lua_State* L, int idx) {
+  return *static_cast<const model::Json**>(luaL_checkudata(L, idx, kViewType));
+}
+
+int viewIndex(lua_State* L) {
+  const model::Json* j = checkView(L, 1);
+  if (j->is_object()) {
+    if (lua_type(L, 2) != LUA_TSTRING) return 0;
+    size_t len = 0;
+    const char* key = lua_tolstring(L, 2, &len);
+    auto it = j->find(std::string(key, len));
+    if (it == j->end()) return 0;
+    pushJson(L, *it);
+    return 1;
+  }
+  if (j->is_array()) {
+    int isnum = 0;
+    const lua_Integer i = lua_tointegerx(L, 2, &isnum);
+    if (!isnum || i < 1 || static_cast<std::size_t>(i) > j->size()) return 0;
+    pushJson(L, (*j)[static_cast<std::size_t>(i - 1)]);
+    return 1;
+  }
+  return 0;
+}
+
+int viewNewIndex(lua_State* L) {
+  return luaL_error(L, "snapshot data is read-only (use ctx.copy(v) for a writable copy)");
+}
+
+int viewLen(lua_State* L) {
+  const model::Json* j = checkView(L, 1);
+  lua_pushinteger(L, static_cast<lua_Integer>(j->is_structured() ? j->size() : 0));
+  return 1;
+}
+
+// Iterator closure: upvalue 1 = view, upvalue 2 = next position.
+int viewNext(lua_State* L) {
+  const model::Json* j = checkView(L, lua_upvalueindex(1));
+  const lua_Integer pos = lua_tointeger(L, lua_upvalueindex(2));
+  if (pos < 0 || static_cast<std::size_t>(pos) >= j->size()) return 0;
+  lua_pushinteger(L, pos + 1);
+  lua_replace(L, lua_upvalueindex(2));
+  if (j->is_array()) {
+    lua_pushinteger(L, pos + 1);
+    pushJson(L, (*j)[static_cast<std::size_t>(pos)]);
+    return 2;
+  }
+  auto it = j->begin();
+  std::advance(it, pos);
+  lua_pushlstring(L, it.key().data(), it.key().size());
+  pushJson(L, it.value());
+  return 2;
+}
+
+int viewPairs(lua_State* L) {
+  checkView(L, 1);
+  lua_pushvalue(L, 1);
+  lua_pushinteger(L, 0);
+  lua_pushcclosure(L, viewNext, 2);
+  lua_pushvalue(L, 1);
+  lua_pushnil(L);
+  return 3;
+}
+
+int viewToString(lua_State* L) {
+  const model::Json* j = checkView(L, 1);
+  lua_pushfstring(L, "view(%s, %d)", j->is_array() ? "array" : "object",
+                  static_cast<int>(j->size()));
+  return 1;
+}
+
+int viewEq(lua_State* L) {
+  lua_pushboolean(L, toView(L, 1) == toView(L, 2));
+  return 1;
+}
+
+// Appends the valid UTF-8 of s, replacing invalid bytes with U+FFFD, so that nlohmann can always
+// serialise evidence produced by any rule.
+std::string validUtf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = 0;
+    if (c < 0x80) n = 1;
+    else if ((c >> 5) == 0x6) n = 2;
+    else if ((c >> 4) == 0xe) n = 3;
+    else if ((c >> 3) == 0x1e) n = 4;
+    bool ok = n > 0 && i + n <= s.size();
+    for (std::size_t k = 1; ok && k < n; ++k) {
+      ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 0x2;
+    }
+    if (ok) {
+      out.append(s.substr(i, n));
+      i += n;
+    } else {
+      out.append("\xEF\xBF\xBD");
+      ++i;
+    }
+  }
+  return out;
+}
+
+struct Budget {
+  std::size_t left;
+  bool truncated = false;
+  bool take(std::size_t n) {
+    if (n > left) {
+      truncated = true;
+      left = 0;
+      return false;
+    }
+    left -= n;
+    return true;
+  }
+};
+
+model::Json jsonCopyCapped(const model::Json& j, Budget& budget, int depth) {
+  if (depth > kMaxDepth || !budget.take(8)) return "…";
+  if (j.is_object()) {
+    model::Json out = model::Json::object();
+    for (auto it = j.begin(); it != j.end() && !budget.truncated; ++it) {
+      if (!budget.take(it.key().size())) break;
+      out[it.key()] = jsonCopyCapped(it.value(), budget, depth + 1);
+    }
+    return out;
+  }
+  if (j.is_array()) {
+    model::Json out = model::Json::array();
+    for (const auto& v : j) {
+      if (budget.truncated) break;
+      out.push_back(jsonCopyCapped(v, budget, depth + 1));
+    }
+    return out;
+  }
+  if (j.is_string()) {
+    const auto& s = j.get_ref<const std::string&>();
+    if (!budget.take(s.size())) return s.substr(0, 64) + "…";
+  }
+  return j;
+}
+
+model::Json toJsonImpl(lua_State* L, int idx, Budget& budget, int depth) {
+  idx = lua_absindex(L, idx);
+  if (depth > kMaxDepth || !budget.take(8)) return "…";
+  switch (lua_type(L, idx)) {
+    case LUA_TNIL: return nullptr;
+    case LUA_TBOOLEAN: return lua_toboolean(L, idx) != 0;
+    case LUA_TNUMBER:
+      if (lua_isinteger(L, idx)) return static_cast<std::int64_t>(lua_tointeger(L, idx));
+      if (const double d = lua_tonumber(L, idx); std::isfinite(d)) return d;
+      return "non-finite number";
+    case LUA_TSTRING: {
+      size_t len = 0;
+      const char* s = lua_tolstring(L, idx, &len);
+      if (!budget.take(len)) return validUtf8(std::string_view(s, std::min<size_t>(len, 64))) + "…";
+      return validUtf8(std::string_view(s, len));
+    }
+    case LUA_TUSERDATA:
+      if (const model::Json* v = toView(L, idx)) return jsonCopyCapped(*v, budget, depth);
+      return "(userdata)";
+    case LUA_TTABLE: {
+      if (!lua_checkstack(L, 4)) return "…";
+      // A sequence 1..n becomes an array; anything else an object with string keys.
+      const lua_Integer n = static_cast<lua_Integer>(lua_rawlen(L, idx));
+      lua_Integer count = 0;
+      lua_pushnil(L);
+      while (lua_next(L, idx) != 0) {
+        ++count;
+        lua_pop(L, 1);
+      }
+      if (n > 0 && count == n) {
+        model::Json out = model::Json::array();
+        for (lua_Integer i = 1; i <= n && !budget.truncated; ++i) {
+          lua_rawgeti(L, idx, i);
+          out.push_back(toJsonImpl(L, -1, budget, depth + 1));
+          lua_pop(L, 1);
+        }
+        return out;
+      }
+      model::Json out = model::Json::object();
+      lua_pushnil(L);
+      while (lua_next(L, idx) != 0) {
+        if (budget.truncated) {
+          lua_pop(L, 2);
+          break;
+        }
+        std::string key;
+        if (lua_type(L, -2) == LUA_TSTRING) {
+          size_t len = 0;
+          const char* k = lua_tolstring(L, -2, &len);
+          key = validUtf8(std::string_view(k, len));
+        } else if (lua_type(L, -2) == LUA_TNUMBER) {
+          key = lua_isinteger(L, -2) ? std::to_string(lua_tointeger(L, -2))
+                                     : std::to_string(lua_tonumber(L, -2));
+        } else {
+          key = std::string("(") + luaL_typename(L, -2) + ")";
+        }
+        budget.take(key.size());
+        out[key] = toJsonImpl(L, -1, budget, depth + 1);
+        lua_pop(L, 1);
+      }
+      return out;
+    }
+    default:
+      return std::string("(") + luaL_typename(L, idx) + ")";
+  }
+}
+
+}  // namespace
+
+void registerViewType(lua_State* L) {
+  luaL_newmetatable(L, kViewType);
+  const luaL_Reg methods[] = {{"__index", viewIndex},       {"__newindex", viewNewIndex},
+                              {"__len", viewLen},           {"__pairs", viewPairs},
+                              {"__tostring", viewToString}, {"__eq", viewEq},
+                              {nullptr, nullptr}};
+  luaL_setfuncs(L, methods, 0);
+  lua_pushliteral(L, "locked");
+  lua_setfield(L, -2, "__metatable");
+  lua_pop(L, 1);
+}
+
+void pushJson(lua_State* L, const model::Json& value) {
+  switch (value.type()) {
+    case model::Json::value_t::boolean: lua_pushboolean(L, value.get<bool>()); return;
+    case model::Json::value_t::number_integer:
+      lua_pushinteger(L, static_cast<lua_Integer>(value.get<std::int64_t>()));
+      return;
+    case model::Json::value_t::number_unsigned:
+      lua_pushinteger(L, static_cast<lua_Integer>(value.get<std::uint64_t>()));
+      return;
+    case model::Json::value_t::number_float: lua_pushnumber(L, value.get<double>()); return;
+    case model::Json::value_t::string: {
+      const auto& s = value.get_ref<const std::string&>();
+      lua_pushlstring(L, s.data(), s.size());
+      return;
+    }
+    case model::Json::value_t::object:
+    case model::Json::value_t::array: {
+      auto** slot = static_cast<const model::Json**>(lua_newuserdatauv(L, sizeof(void*), 0));
+      *slot = &value;
+      luaL_setmetatable(L, kViewType);
+      return;
+    }
+    default: lua_pushnil(L); return;
+  }
+}
+
+const model::Json* toView(lua_State* L, int idx) {
+  void* p = luaL_testudata(L, idx, kViewType);
+  return p == nullptr ? nullptr : *static_cast<const model::Json**>(p);
+}
+
+model::Json luaToJson(lua_State* L, int idx, std::size_t budget_bytes) {
+  Budget budget{budget_bytes};
+  model::Json out = toJsonImpl(L, idx, budget, 0);
+  if (budget.truncated && out.is_object()) out["_truncated"] = true;
+  return out;
+}
+
+void pushPlainCopy(lua_State* L, int idx, int depth) {
+  idx = lua_absindex(L, idx);
+  luaL_checkstack(L, 4, "copy too deep");
+  if (depth > kMaxDepth) {
+    lua_pushnil(L);
+    return;
+  }
+  if (const model::Json* v = toView(L, idx)) {
+    lua_createtable(L, v->is_array() ? static_cast<int>(v->size()) : 0,
+                    v->is_object() ? static_cast<int>(v->size()) : 0);
+    if (v->is_array()) {
+      lua_Integer i = 1;
+      for (const auto& e : *v) {
+        pushJson(L, e);
+        if (lua_isuserdata(L, -1)) {
+          pushPlainCopy(L, -1, depth + 1);
+          lua_remove(L, -2);
+        }
+        lua_rawseti(L, -2, i++);
+      }
+    } else {
+      for (auto it = v->begin(); it != v->end(); ++it) {
+        pushJson(L, it.value());
+        if (lua_isuserdata(L, -1)) {
+          pushPlainCopy(L, -1, depth + 1);
+          lua_remove(L, -2);
+        }
+        lua_setfield(L, -2, it.key().c_str());
+      }
+    }
+    return;
+  }
+  if (lua_type(L, idx) == LUA_TTABLE) {
+    lua_newtable(L);
+    lua_pushnil(L);
+    while (lua_next(L, idx) != 0) {
+      pushPlainCopy(L, -1, depth + 1);
+      lua_remove(L, -2);      // drop the original value
+      lua_pushvalue(L, -2);   // key
+      lua_insert(L, -2);      // key, key, copy
+      lua_rawset(L, -4);
+    }
+    return;
+  }
+  lua_pushvalue(L, idx);
+}
+
+}  // namespace kpatrol::engine

@@ -1,0 +1,636 @@
+// SPDX-License-Identifier: Apache-2.0
+// The sandboxed lua_State: allocator cap, time budget, filtered libraries, private rule
+// environments, require() limited to rule libraries. See rules/README.md "The sandbox".
+#include <cstdlib>
+#include <cstring>
+
+#include <spdlog/spdlog.h>
+
+#include "sandbox_internal.h"
+
+namespace kpatrol::engine {
+namespace {
+
+constexpr int kHookInstructions = 1000;
+
+// Builds the sandbox from the full standard libraries, then the full _G is dropped: rules only
+// ever see `globals`. Runs once per state, trusted code.
+constexpr const char* kPrelude = R"lua(
+local setmetatable, getmetatable, type, next, error, tostring, pairs =
+      setmetatable, getmetatable, type, next, error, tostring, pairs
+
+local function ro_error() error("attempt to modify a read-only table", 2) end
+
+local proxies = setmetatable({}, { __mode = "k" })
+local function readonly(t)
+  if type(t) ~= "table" then return t end
+  local cached = proxies[t]
+  if cached then return cached end
+  local proxy = {}
+  setmetatable(proxy, {
+    __index = function(_, k) return readonly(t[k]) end,
+    __newindex = ro_error,
+    __len = function() return #t end,
+    __pairs = function()
+      local k = nil
+      return function()
+        local v
+        k, v = next(t, k)
+        return k, readonly(v)
+      end, proxy, nil
+    end,
+    __metatable = "locked",
+  })
+  proxies[t] = proxy
+  return proxy
+end
+
+local safe_string = {}
+for k, v in pairs(string) do if k ~= "dump" then safe_string[k] = v end end
+local safe_math = {}
+for k, v in pairs(math) do if k ~= "random" and k ~= "randomseed" then safe_math[k] = v end end
+local safe_table, safe_utf8 = {}, {}
+for k, v in pairs(table) do safe_table[k] = v end
+for k, v in pairs(utf8) do safe_utf8[k] = v end
+
+-- Methods on string values resolve to the filtered table; the metatable itself is hidden.
+local string_mt = getmetatable("")
+string_mt.__index = safe_string
+string_mt.__metatable = "locked"
+
+local base = {
+  assert = assert, error = error, ipairs = ipairs, next = next, pairs = pairs, pcall = pcall,
+  select = select, tonumber = tonumber, tostring = tostring, type = type, xpcall = xpcall,
+  rawequal = rawequal, rawget = rawget, rawlen = rawlen, setmetatable = setmetatable,
+  getmetatable = getmetatable, _VERSION = _VERSION,
+  string = readonly(safe_string), table = readonly(safe_table), math = readonly(safe_math),
+  utf8 = readonly(safe_utf8),
+}
+
+local globals = setmetatable({}, {
+  __index = function(_, k)
+    local v = base[k]
+    if v == nil then error("undefined global '" .. tostring(k) .. "'", 2) end
+    return v
+  end,
+  __newindex = function(_, k)
+    error("rules may not create globals ('" .. tostring(k) .. "'); use local", 2)
+  end,
+  __metatable = "locked",
+})
+
+local frozen_mt = {
+  __index = globals,
+  __newindex = function(_, k)
+    error("rules may not create globals ('" .. tostring(k) .. "'); use local", 2)
+  end,
+  __metatable = "locked",
+}
+local loading_mt = { __index = globals, __metatable = "locked" }
+
+return readonly, globals, frozen_mt, loading_mt, base
+)lua";
+
+void* allocate(void* ud, void* ptr, std::size_t osize, std::size_t nsize) noexcept {
+  auto* a = static_cast<LuaSandbox::Impl::Alloc*>(ud);
+  if (ptr == nullptr) osize = 0;  // Lua 5.4 passes a type tag in osize for new blocks
+  if (nsize == 0) {
+    std::free(ptr);
+    a->used -= osize;
+    return nullptr;
+  }
+  if (nsize > osize && a->used + (nsize - osize) > a->limit) {
+    a->exceeded = true;
+    return nullptr;
+  }
+  void* block = std::realloc(ptr, nsize);
+  if (block != nullptr) a->used = a->used - osize + nsize;
+  return block;
+}
+
+int panic(lua_State* L) {
+  const char* msg = lua_tostring(L, -1);
+  spdlog::critical("lua panic (sandbox invariant broken): {}", msg ? msg : "?");
+  std::abort();
+}
+
+// Fires every kHookInstructions instructions. Once the budget is gone it re-arms itself to fire
+// on every instruction, so a pcall inside the rule cannot swallow the error and carry on.
+void hook(lua_State* L, lua_Debug* /*ar*/) {
+  auto* impl = implOf(L);
+  const bool over_time = std::chrono::steady_clock::now() > impl->deadline;
+  if (over_time || impl->alloc.exceeded) {
+    if (over_time) impl->timed_out = true;
+    lua_sethook(L, hook, LUA_MASKCOUNT, 1);
+    if (impl->alloc.exceeded) {
+      luaL_error(L, "memory limit of %d MiB exceeded",
+                 static_cast<int>(impl->limits.memory_bytes >> 20));
+    }
+    luaL_error(L, "time budget of %d ms exceeded",
+               static_cast<int>(impl->limits.call_timeout.count()));
+  }
+}
+
+// Message handler: never calls __tostring (a hostile error object could raise again).
+int messageHandler(lua_State* L) {
+  if (lua_type(L, 1) == LUA_TSTRING) return 1;
+  const char* type = luaL_typename(L, 1);
+  lua_pushfstring(L, "(error object is a %s value)", type);
+  return 1;
+}
+
+// require(name): only lib/<name>.lua of the calling rule's pack or the built-in rules/lib.
+int luaRequire(lua_State* L) {
+  auto* impl = implOf(L);
+  const char* name = luaL_checkstring(L, 1);
+  const std::string pack = impl->rule != nullptr ? impl->rule->meta->pack : impl->loading_pack;
+  lua_rawgeti(L, LUA_REGISTRYINDEX, impl->lib_cache_ref);
+  if (lua_getfield(L, -1, pack.c_str()) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, -3, pack.c_str());
+  }
+  if (lua_getfield(L, -1, name) != LUA_TNIL) {
+    if (lua_type(L, -1) == LUA_TBOOLEAN) return luaL_error(L, "require: cycle loading '%s'", name);
+    return 1;
+  }
+  lua_pop(L, 1);
+  std::string display;
+  const std::string* source = impl->rules->librarySource(pack, name, &display);
+  if (source == nullptr) {
+    return luaL_error(L, "module '%s' not found (require loads only lib/%s.lua of the pack or "
+                         "the built-in rules/lib)", name, name);
+  }
+  lua_pushboolean(L, 0);  // loading marker, for cycles
+  lua_setfield(L, 3, name);
+  const std::string chunkname = "@" + display;
+  if (luaL_loadbufferx(L, source->data(), source->size(), chunkname.c_str(), "t") != LUA_OK) {
+    return lua_error(L);
+  }
+  // Stack: [1] name [2] cache [3] pack table [4] chunk
+  lua_newtable(L);  // [5] the module's private environment
+  lua_rawgeti(L, LUA_REGISTRYINDEX, impl->loading_mt_ref);
+  lua_setmetatable(L, 5);
+  lua_pushvalue(L, 5);
+  lua_setupvalue(L, 4, 1);
+  lua_insert(L, 4);    // [4] env [5] chunk
+  lua_call(L, 0, 1);   // [4] env [5] module
+  lua_rawgeti(L, LUA_REGISTRYINDEX, impl->frozen_mt_ref);
+  lua_setmetatable(L, 4);
+  lua_remove(L, 4);    // [4] module
+  lua_rawgeti(L, LUA_REGISTRYINDEX, impl->readonly_ref);
+  lua_insert(L, 4);
+  lua_call(L, 1, 1);   // [4] readonly(module)
+  lua_pushvalue(L, 4);
+  lua_setfield(L, 3, name);
+  return 1;
+}
+
+// load(text [, chunkname]): text only, in a fresh private environment.
+int luaLoad(lua_State* L) {
+  size_t len = 0;
+  const char* text = luaL_checklstring(L, 1, &len);
+  const char* name = luaL_optstring(L, 2, "=(load)");
+  if (luaL_loadbufferx(L, text, len, name, "t") != LUA_OK) {
+    lua_pushnil(L);
+    lua_insert(L, -2);
+    return 2;
+  }
+  auto* impl = implOf(L);
+  lua_newtable(L);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, impl->frozen_mt_ref);
+  lua_setmetatable(L, -2);
+  lua_setupvalue(L, -2, 1);
+  return 1;
+}
+
+}  // namespace
+
+LuaSandbox::Impl* implOf(lua_State* L) {
+  return *static_cast<LuaSandbox::Impl**>(lua_getextraspace(L));
+}
+
+void* resultSentinel() {
+  static char sentinel;
+  return &sentinel;
+}
+
+LuaSandbox::Impl::~Impl() {
+  if (L != nullptr) lua_close(L);
+}
+
+bool protectedCall(LuaSandbox::Impl& impl, int nargs, int nresults, std::string& error) {
+  lua_State* L = impl.L;
+  const int base = lua_gettop(L) - nargs;
+  lua_pushcfunction(L, messageHandler);
+  lua_insert(L, base);
+  impl.deadline = std::chrono::steady_clock::now() + impl.limits.call_timeout;
+  impl.timed_out = false;
+  impl.alloc.exceeded = false;
+  lua_sethook(L, hook, LUA_MASKCOUNT, kHookInstructions);
+  const int rc = lua_pcall(L, nargs, nresults, base);
+  lua_sethook(L, nullptr, 0, 0);
+  lua_remove(L, base);
+  const bool exceeded = impl.alloc.exceeded;
+  impl.alloc.exceeded = false;
+  if (rc == LUA_OK && !exceeded && !impl.timed_out) return true;
+  if (rc != LUA_OK) {
+    const char* msg = lua_tostring(L, -1);
+    error = msg != nullptr ? msg : "unknown error";
+    lua_pop(L, 1);
+  } else {
+    lua_pop(L, nresults == LUA_MULTRET ? lua_gettop(L) - base + 1 : nresults);
+  }
+  // Whatever the rule caught with pcall, exceeding a limit is what happened.
+  if (exceeded) {
+    error = "memory limit of " + std::to_string(impl.limits.memory_bytes >> 20) +
+            " MiB exceeded";
+    lua_gc(L, LUA_GCCOLLECT);
+  } else if (impl.timed_out) {
+    error = "time budget of " + std::to_string(impl.limits.call_timeout.count()) +
+            " ms exceeded";
+  } else if (rc == LUA_ERRMEM) {
+    error = "memory limit exceeded: " + error;
+  }
+  return false;
+}
+
+Result<std::unique_ptr<LuaSandbox>> LuaSandbox::create(const RuleSet& rules,
+                                                       const SandboxLimits& limits) {
+  auto impl = std::make_unique<Impl>();
+  impl->limits = limits;
+  impl->rules = &rules;
+  impl->alloc.limit = limits.memory_bytes;
+  lua_State* L = lua_newstate(allocate, &impl->alloc);
+  if (L == nullptr) return makeError(Errc::kInternal, "cannot create a Lua state");
+  impl->L = L;
+  *static_cast<Impl**>(lua_getextraspace(L)) = impl.get();
+  lua_atpanic(L, panic);
+
+  luaL_requiref(L, LUA_GNAME, luaopen_base, 1);
+  luaL_requiref(L, LUA_STRLIBNAME, luaopen_string, 1);
+  luaL_requiref(L, LUA_TABLIBNAME, luaopen_table, 1);
+  luaL_requiref(L, LUA_MATHLIBNAME, luaopen_math, 1);
+  luaL_requiref(L, LUA_UTF8LIBNAME, luaopen_utf8, 1);
+  lua_settop(L, 0);
+  registerViewType(L);
+
+  if (luaL_loadbufferx(L, kPrelude, std::strlen(kPrelude), "=prelude", "t") != LUA_OK ||
+      lua_pcall(L, 0, 5, 0) != LUA_OK) {
+    std::string msg = lua_tostring(L, -1) ? lua_tostring(L, -1) : "?";
+    return makeError(Errc::kInternal, "sandbox prelude failed: " + msg);
+  }
+  // Stack: readonly, globals, frozen_mt, loading_mt, base
+  lua_pushcfunction(L, luaRequire);
+  lua_setfield(L, 5, "require");
+  lua_pushcfunction(L, luaLoad);
+  lua_setfield(L, 5, "load");
+  lua_pop(L, 1);
+  impl->loading_mt_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  impl->frozen_mt_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  impl->globals_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  impl->readonly_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  lua_newtable(L);
+  impl->lib_cache_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+
+  // ctx: read-only, shared by every rule of this state.
+  lua_rawgeti(L, LUA_REGISTRYINDEX, impl->readonly_ref);
+  pushCtxTable(L);
+  lua_call(L, 1, 1);
+  impl->ctx_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+
+  // The full standard _G is no longer reachable from any rule: empty it.
+  lua_pushglobaltable(L);
+  lua_pushnil(L);
+  while (lua_next(L, -2) != 0) {
+    lua_pop(L, 1);
+    lua_pushvalue(L, -1);
+    lua_pushnil(L);
+    lua_rawset(L, -4);
+  }
+  lua_pop(L, 1);
+  lua_gc(L, LUA_GCCOLLECT);
+  return std::unique_ptr<LuaSandbox>(new LuaSandbox(std::move(impl)));
+}
+
+LuaSandbox::LuaSandbox(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+LuaSandbox::~LuaSandbox() = default;
+
+lua_State* LuaSandbox::state() noexcept { return impl_->L; }
+std::size_t LuaSandbox::memoryUsed() const noexcept { return impl_->alloc.used; }
+
+void LuaSandbox::collectIfLarge() {
+  if (impl_->alloc.used > impl_->limits.memory_bytes / 2) lua_gc(impl_->L, LUA_GCCOLLECT);
+}
+
+Result<int> LuaSandbox::loadChunk(std::string_view source, const std::string& display,
+                                  const std::string& pack) {
+  lua_State* L = impl_->L;
+  const std::string chunkname = "@" + display;
+  if (source.size() >= 1 && source[0] == '\x1b') {
+    return makeError(Errc::kRuleError, display + ": precompiled bytecode is not accepted");
+  }
+  if (luaL_loadbufferx(L, source.data(), source.size(), chunkname.c_str(), "t") != LUA_OK) {
+    std::string msg = lua_tostring(L, -1) ? lua_tostring(L, -1) : "syntax error";
+    lua_pop(L, 1);
+    return makeError(Errc::kRuleError, msg);
+  }
+  lua_newtable(L);  // the rule's private environment
+  lua_rawgeti(L, LUA_REGISTRYINDEX, impl_->loading_mt_ref);
+  lua_setmetatable(L, -2);
+  lua_pushvalue(L, -1);
+  const int env_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  lua_setupvalue(L, -2, 1);
+  impl_->loading_pack = pack;
+  impl_->rule = nullptr;
+  std::string error;
+  const bool ok = protectedCall(*impl_, 0, 1, error);
+  impl_->loading_pack.clear();
+  lua_rawgeti(L, LUA_REGISTRYINDEX, env_ref);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, impl_->frozen_mt_ref);
+  lua_setmetatable(L, -2);  // freeze: from now on check() cannot create globals
+  lua_pop(L, 1);
+  luaL_unref(L, LUA_REGISTRYINDEX, env_ref);
+  if (!ok) return makeError(Errc::kRuleError, error);
+  if (!lua_istable(L, -1)) {
+    const std::string got = luaL_typename(L, -1);
+    lua_pop(L, 1);
+    return makeError(Errc::kRuleError,
+                     display + ": the file must return the rule table, it returned " + got);
+  }
+  return luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+Status LuaSandbox::addRule(const RuleMeta& rule, const model::Json& params) {
+  lua_State* L = impl_->L;
+  auto ref = loadChunk(rule.source, rule.display, rule.pack);
+  if (!ref) return std::move(ref).error();
+  LoadedRule loaded;
+  loaded.meta = &rule;
+  loaded.table_ref = *ref;
+  lua_rawgeti(L, LUA_REGISTRYINDEX, loaded.table_ref);
+  if (lua_getfield(L, -1, "check") != LUA_TFUNCTION) {
+    lua_pop(L, 2);
+    return makeError(Errc::kRuleError, rule.display + ": check is not a function");
+  }
+  loaded.check_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  if (lua_getfield(L, -1, "applies") == LUA_TFUNCTION) {
+    loaded.applies_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  } else {
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  // Parameters: plain values, read through ctx.param.
+  lua_newtable(L);
+  for (const auto& [name, value] : params.items()) {
+    pushJson(L, value);
+    if (lua_isuserdata(L, -1)) {  // containers: give the rule plain read-only tables
+      const int idx = lua_gettop(L);
+      lua_rawgeti(L, LUA_REGISTRYINDEX, impl_->readonly_ref);
+      pushPlainCopy(L, idx);
+      lua_call(L, 1, 1);
+      lua_remove(L, idx);
+    }
+    lua_setfield(L, -2, name.c_str());
+  }
+  loaded.params_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  impl_->loaded.push_back(loaded);
+  return okStatus();
+}
+
+namespace {
+
+// Whether a dotted path exists under a JSON object ("kubelet.config").
+bool hasPath(const model::Json* root, std::string_view path) {
+  const model::Json* cur = root;
+  while (cur != nullptr && !path.empty()) {
+    const auto dot = path.find('.');
+    const std::string key(path.substr(0, dot));
+    if (!cur->is_object()) return false;
+    auto it = cur->find(key);
+    if (it == cur->end() || it->is_null()) return false;
+    cur = &*it;
+    path = dot == std::string_view::npos ? std::string_view() : path.substr(dot + 1);
+  }
+  return cur != nullptr;
+}
+
+// Why a required fact is unavailable, or empty when it is there.
+std::string missingRequirement(const model::Snapshot& snap, const model::Subject& subject,
+                               const std::string& req) {
+  if (req.starts_with("objects.")) {
+    const std::string plural = req.substr(8);
+    if (snap.objects(plural) != nullptr) return {};
+    if (const auto* e = snap.errorFor("cluster", req)) return req + " not collected: " + e->message;
+    return req + " not collected (no " + plural + " in the snapshot)";
+  }
+  if (subject.scope != model::Scope::kNode) {
+    return "required fact '" + req + "' is not available for " + subject.id;
+  }
+  if (hasPath(subject.facts, req)) return {};
+  if (const auto* e = snap.errorFor(subject.id, req)) {
+    return "host fact '" + req + "' not collected: " + e->message +
+           (e->source.empty() ? "" : " (" + e->source + ")");
+  }
+  if (subject.facts == nullptr) {
+    return "no host facts were collected for " + subject.id +
+           " (scan with SSH or a host-root collection to evaluate node checks)";
+  }
+  return "host fact '" + req + "' was not collected for " + subject.id;
+}
+
+bool hasLabel(const model::Json* obj, const char* key, std::string* value = nullptr) {
+  if (obj == nullptr) return false;
+  auto m = obj->find("metadata");
+  if (m == obj->end() || !m->is_object()) return false;
+  auto l = m->find("labels");
+  if (l == m->end() || !l->is_object()) return false;
+  auto it = l->find(key);
+  if (it == l->end()) return false;
+  if (value != nullptr && it->is_string()) *value = it->get<std::string>();
+  return true;
+}
+
+const model::Json& emptyObject() {
+  static const model::Json kEmpty = model::Json::object();
+  return kEmpty;
+}
+
+const model::Json& metaField(const model::Json* obj, const char* field) {
+  if (obj == nullptr) return emptyObject();
+  auto m = obj->find("metadata");
+  if (m == obj->end() || !m->is_object()) return emptyObject();
+  auto f = m->find(field);
+  return f != m->end() && f->is_object() ? *f : emptyObject();
+}
+
+void pushSubject(LuaSandbox::Impl& impl, const model::Snapshot& snap, const model::Subject& s) {
+  lua_State* L = impl.L;
+  if (impl.cached_subject == &s && impl.subject_ref != LUA_NOREF) {
+    lua_rawgeti(L, LUA_REGISTRYINDEX, impl.subject_ref);
+    return;
+  }
+  if (impl.subject_ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, impl.subject_ref);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, impl.readonly_ref);
+  lua_createtable(L, 0, 12);
+  auto setString = [&](const char* k, const std::string& v) {
+    lua_pushlstring(L, v.data(), v.size());
+    lua_setfield(L, -2, k);
+  };
+  setString("id", s.id);
+  setString("scope", model::scopeName(s.scope));
+  setString("kind", s.kind);
+  setString("name", s.name);
+  if (!s.namespace_.empty()) setString("namespace", s.namespace_);
+  pushJson(L, metaField(s.object, "labels"));
+  lua_setfield(L, -2, "labels");
+  pushJson(L, metaField(s.object, "annotations"));
+  lua_setfield(L, -2, "annotations");
+  if (s.object != nullptr) {
+    pushJson(L, *s.object);
+    lua_setfield(L, -2, "object");
+  }
+  if (s.facts != nullptr) {
+    pushJson(L, *s.facts);
+    lua_setfield(L, -2, "facts");
+  }
+  if (s.scope == model::Scope::kCluster) {
+    setString("version", snap.meta().cluster_version);
+    setString("flavour", snap.meta().flavour.empty() ? "unknown" : snap.meta().flavour);
+  }
+  if (s.scope == model::Scope::kNode) {
+    bool control_plane = hasLabel(s.object, "node-role.kubernetes.io/control-plane") ||
+                         hasLabel(s.object, "node-role.kubernetes.io/master");
+    if (!control_plane && s.facts != nullptr) control_plane = hasPath(s.facts, "processes.kube-apiserver");
+    std::string type;
+    const bool is_virtual = (hasLabel(s.object, "type", &type) && type == "virtual-kubelet") ||
+                            hasLabel(s.object, "virtual-kubelet.io/provider-name");
+    lua_createtable(L, 0, 3);
+    lua_pushboolean(L, control_plane);
+    lua_setfield(L, -2, "control_plane");
+    lua_pushboolean(L, !control_plane && !is_virtual);
+    lua_setfield(L, -2, "worker");
+    lua_pushboolean(L, is_virtual);
+    lua_setfield(L, -2, "virtual");
+    lua_setfield(L, -2, "roles");
+  }
+  lua_call(L, 1, 1);  // readonly(view)
+  lua_pushvalue(L, -1);
+  impl.subject_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  impl.cached_subject = &s;
+}
+
+struct PushArgs {
+  LuaSandbox::Impl* impl;
+  const model::Snapshot* snapshot;
+  const model::Subject* subject;
+};
+
+int pushSubjectTrampoline(lua_State* L) {
+  auto* args = static_cast<PushArgs*>(lua_touserdata(L, 1));
+  pushSubject(*args->impl, *args->snapshot, *args->subject);
+  return 1;
+}
+
+// Building the view allocates, and a rule may have left the heap near its cap: never let that
+// raise outside a protected call.
+bool pushSubjectSafe(LuaSandbox::Impl& impl, const model::Snapshot& snapshot,
+                     const model::Subject& subject, std::string& error) {
+  PushArgs args{&impl, &snapshot, &subject};
+  lua_pushcfunction(impl.L, pushSubjectTrampoline);
+  lua_pushlightuserdata(impl.L, &args);
+  if (lua_pcall(impl.L, 1, 1, 0) != LUA_OK) {
+    error = std::string("cannot build the subject view: ") +
+            (lua_tostring(impl.L, -1) ? lua_tostring(impl.L, -1) : "out of memory");
+    lua_pop(impl.L, 1);
+    impl.cached_subject = nullptr;
+    impl.subject_ref = LUA_NOREF;
+    lua_gc(impl.L, LUA_GCCOLLECT);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+CheckOutcome LuaSandbox::evaluate(std::size_t index, const model::Snapshot& snapshot,
+                                  const model::Subject& subject, std::int64_t now) {
+  CheckOutcome out;
+  Impl& impl = *impl_;
+  const LoadedRule& rule = impl.loaded.at(index);
+  for (const auto& req : rule.meta->requires_) {
+    std::string why = missingRequirement(snapshot, subject, req);
+    if (!why.empty()) {
+      out.status = model::Status::kError;
+      out.message = std::move(why);
+      return out;
+    }
+  }
+  lua_State* L = impl.L;
+  if (impl.snapshot != &snapshot) impl.cached_subject = nullptr;
+  impl.snapshot = &snapshot;
+  impl.subject = &subject;
+  impl.now = now;
+  impl.rule = &rule;
+  const int top = lua_gettop(L);
+  std::string error;
+  if (rule.applies_ref != LUA_NOREF) {
+    lua_rawgeti(L, LUA_REGISTRYINDEX, rule.applies_ref);
+    if (!pushSubjectSafe(impl, snapshot, subject, error)) {
+      out.message = std::move(error);
+      impl.rule = nullptr;
+      lua_settop(L, top);
+      return out;
+    }
+    lua_rawgeti(L, LUA_REGISTRYINDEX, impl.ctx_ref);
+    if (!protectedCall(impl, 2, 1, error)) {
+      out.message = "applies() failed: " + error;
+      impl.rule = nullptr;
+      lua_settop(L, top);
+      return out;
+    }
+    const bool applies = lua_toboolean(L, -1) != 0;
+    lua_pop(L, 1);
+    if (!applies) {
+      out.applies = false;
+      out.status = model::Status::kNa;
+      impl.rule = nullptr;
+      return out;
+    }
+  }
+  lua_rawgeti(L, LUA_REGISTRYINDEX, rule.check_ref);
+  if (!pushSubjectSafe(impl, snapshot, subject, error)) {
+    out.message = std::move(error);
+    impl.rule = nullptr;
+    lua_settop(L, top);
+    return out;
+  }
+  lua_rawgeti(L, LUA_REGISTRYINDEX, impl.ctx_ref);
+  if (!protectedCall(impl, 2, LUA_MULTRET, error)) {
+    out.message = std::move(error);
+  } else {
+    const int nres = lua_gettop(L) - top;
+    if (nres == 0 || lua_touserdata(L, top + 1) != resultSentinel()) {
+      out.message = nres == 0 ? "check returned no result (it must return ctx.pass(), ctx.fail(), ...)"
+                              : "check must return the value of ctx.pass(), ctx.warn(), ctx.fail(), "
+                                "ctx.na(), ctx.manual() or ctx.error()";
+    } else {
+      out.status = static_cast<model::Status>(lua_tointeger(L, top + 2));
+      size_t len = 0;
+      const char* msg = lua_tolstring(L, top + 3, &len);
+      if (msg != nullptr) {
+        out.message.assign(msg, std::min(len, impl.limits.max_message_bytes));
+        if (len > impl.limits.max_message_bytes) out.message += "…";
+      }
+      if (nres >= 4 && !lua_isnil(L, top + 4)) {
+        out.evidence = luaToJson(L, top + 4, impl.limits.max_evidence_bytes);
+      }
+    }
+  }
+  lua_settop(L, top);
+  impl.rule = nullptr;
+  return out;
+}
+
+}  // namespace kpatrol::engine

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: Apache-2.0
+// Internals shared by the sandbox's files (lua_state.cpp, lua_json.cpp, ctx_api.cpp).
+#pragma once
+
+#include <lua.hpp>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "kpatrol/engine/lua_sandbox.h"
+
+namespace kpatrol::engine {
+
+struct LoadedRule {
+  const RuleMeta* meta = nullptr;
+  int table_ref = LUA_NOREF;
+  int check_ref = LUA_NOREF;
+  int applies_ref = LUA_NOREF;
+  int params_ref = LUA_NOREF;
+};
+
+struct LuaSandbox::Impl {
+  struct Alloc {
+    std::size_t used = 0;
+    std::size_t limit = 0;
+    bool exceeded = false;
+  };
+  Alloc alloc;
+  lua_State* L = nullptr;
+  SandboxLimits limits;
+  const RuleSet* rules = nullptr;
+
+  // Time budget of the call in progress.
+  std::chrono::steady_clock::time_point deadline{};
+  bool timed_out = false;
+
+  // The evaluation in progress (ctx functions read these).
+  const model::Snapshot* snapshot = nullptr;
+  const model::Subject* subject = nullptr;
+  std::int64_t now = 0;
+  const LoadedRule* rule = nullptr;
+  std::string loading_pack;  // pack whose chunk is being loaded (for require)
+
+  // Registry references built at creation.
+  int globals_ref = LUA_NOREF;      // the frozen sandbox globals
+  int readonly_ref = LUA_NOREF;     // prelude's readonly(t)
+  int frozen_mt_ref = LUA_NOREF;    // metatable for a rule env after load
+  int loading_mt_ref = LUA_NOREF;   // metatable for a rule env while its chunk runs
+  int lib_cache_ref = LUA_NOREF;    // pack -> { name -> module }
+  int ctx_ref = LUA_NOREF;          // the read-only ctx table
+  int subject_ref = LUA_NOREF;      // cached view of the last subject
+  const model::Subject* cached_subject = nullptr;
+
+  std::vector<LoadedRule> loaded;
+
+  ~Impl();
+};
+
+LuaSandbox::Impl* implOf(lua_State* L);
+
+/// Marks a result returned by ctx.pass/warn/fail/...: check returns (sentinel, status, msg, ev).
+void* resultSentinel();
+
+// lua_json.cpp
+void registerViewType(lua_State* L);
+void pushJson(lua_State* L, const model::Json& value);  // scalars as Lua values, containers as views
+const model::Json* toView(lua_State* L, int idx);         // nullptr if not a view
+/// Converts a Lua value (tables, views, scalars) to JSON within a byte budget; strings are
+/// made valid UTF-8. Never raises.
+model::Json luaToJson(lua_State* L, int idx, std::size_t budget);
+/// Deep copy of a Lua value into plain writable tables (views become tables).
+void pushPlainCopy(lua_State* L, int idx, int depth = 0);
+
+// ctx_api.cpp
+void pushCtxTable(lua_State* L);  // leaves the (unfrozen) ctx table on the stack
+
+/// Runs `nargs` args on top of the function at -(nargs+1) under the time budget. On failure
+/// leaves nothing and returns the message ("file:line: msg").
+bool protectedCall(LuaSandbox::Impl& impl, int nargs, int nresults, std::string& error);
+
+}  // namespace kpatrol::engine
