@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
       "kpatrol"};
   app.set_version_flag("--version", toolVersion());
   app.require_subcommand(1);
+  // Global options may also follow the command: `kpatrol scan --demo --out reports`.
+  app.fallthrough();
   GlobalOptions global;
   app.option_defaults()->always_capture_default();
   app.add_option("--log-level", global.log_level, "trace, debug, info, warn, error or off (logs go to stderr)")

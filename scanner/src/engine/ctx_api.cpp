@@ -14,6 +14,12 @@
 namespace kpatrol::engine {
 namespace {
 
+// Nil-safe functions return an explicit nil, so tostring(ctx.flag(...)) works.
+int pushNil(lua_State* L) {
+  lua_pushnil(L);
+  return 1;
+}
+
 int pushResult(lua_State* L, model::Status status, bool needs_message) {
   if (needs_message && lua_type(L, 1) != LUA_TSTRING && lua_type(L, 1) != LUA_TNUMBER) {
     return luaL_error(L, "ctx.%s needs a message saying why", model::statusName(status));
@@ -86,7 +92,7 @@ int ctxHasObjects(lua_State* L) {
 
 int ctxNodeFacts(lua_State* L) {
   const model::Json* facts = snapshotOf(L).nodeFacts(luaL_checkstring(L, 1));
-  if (facts == nullptr) return 0;
+  if (facts == nullptr) return pushNil(L);
   pushJson(L, *facts);
   return 1;
 }
@@ -150,34 +156,42 @@ int ctxGet(lua_State* L) {
 // occurrence wins, as with the Kubernetes components) or in an args map.
 int ctxFlag(lua_State* L) {
   const std::string name = luaL_checkstring(L, 2);
+  if (lua_isnil(L, 1)) return pushNil(L);
   const model::Json* v = toView(L, 1);
-  if (lua_isnil(L, 1)) return 0;
-  if (v == nullptr && lua_istable(L, 1)) {
-    lua_getfield(L, 1, name.c_str());
-    return 1;
-  }
-  if (v == nullptr) return luaL_error(L, "ctx.flag: expected an argv array or an args map");
-  if (v->is_object()) {
+  std::vector<std::string> argv;
+  if (v != nullptr && v->is_object()) {
     auto it = v->find(name);
-    if (it == v->end()) return 0;
+    if (it == v->end()) return pushNil(L);
     pushJson(L, *it);
     return 1;
   }
+  if (v != nullptr && v->is_array()) {
+    for (const auto& arg : *v) argv.push_back(arg.is_string() ? arg.get<std::string>() : "");
+  } else if (lua_istable(L, 1) && lua_rawlen(L, 1) > 0) {
+    const auto n = static_cast<lua_Integer>(lua_rawlen(L, 1));
+    for (lua_Integer i = 1; i <= n; ++i) {
+      lua_rawgeti(L, 1, i);
+      argv.push_back(lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "");
+      lua_pop(L, 1);
+    }
+  } else if (lua_istable(L, 1)) {
+    lua_getfield(L, 1, name.c_str());  // an args map given as a plain table
+    return 1;
+  } else {
+    return luaL_error(L, "ctx.flag: expected an argv array or an args map");
+  }
   std::optional<std::string> found;
   const std::string dashed = "--" + name;
-  for (std::size_t i = 0; i < v->size(); ++i) {
-    const auto& arg = (*v)[i];
-    if (!arg.is_string()) continue;
-    const auto& s = arg.get_ref<const std::string&>();
-    if (s == dashed) {
-      const bool has_value = i + 1 < v->size() && (*v)[i + 1].is_string() &&
-                             !(*v)[i + 1].get_ref<const std::string&>().starts_with("-");
-      found = has_value ? (*v)[i + 1].get<std::string>() : "true";
-    } else if (s.starts_with(dashed + "=")) {
-      found = s.substr(dashed.size() + 1);
+  for (std::size_t i = 0; i < argv.size(); ++i) {
+    const std::string& arg = argv[i];
+    if (arg == dashed) {
+      const bool has_value = i + 1 < argv.size() && !argv[i + 1].starts_with("-");
+      found = has_value ? argv[i + 1] : "true";
+    } else if (arg.starts_with(dashed + "=")) {
+      found = arg.substr(dashed.size() + 1);
     }
   }
-  if (!found) return 0;
+  if (!found) return pushNil(L);
   lua_pushlstring(L, found->data(), found->size());
   return 1;
 }
@@ -281,9 +295,9 @@ int ctxContainers(lua_State* L) {
 }
 
 int ctxParseTime(lua_State* L) {
-  if (lua_type(L, 1) != LUA_TSTRING) return 0;
+  if (lua_type(L, 1) != LUA_TSTRING) return pushNil(L);
   auto t = parseRfc3339(lua_tostring(L, 1));
-  if (!t) return 0;
+  if (!t) return pushNil(L);
   lua_pushinteger(L, static_cast<lua_Integer>(*t));
   return 1;
 }
@@ -294,7 +308,7 @@ int ctxParseQuantity(lua_State* L) {
     lua_pushvalue(L, 1);
     return 1;
   }
-  if (lua_type(L, 1) != LUA_TSTRING) return 0;
+  if (lua_type(L, 1) != LUA_TSTRING) return pushNil(L);
   std::string s = lua_tostring(L, 1);
   static const std::pair<const char*, double> kSuffixes[] = {
       {"Ki", 1024.0}, {"Mi", 1048576.0}, {"Gi", 1073741824.0}, {"Ti", 1099511627776.0},
@@ -311,21 +325,21 @@ int ctxParseQuantity(lua_State* L) {
   }
   double value = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
-  if (ec != std::errc() || end != s.data() + s.size() || !std::isfinite(value)) return 0;
+  if (ec != std::errc() || end != s.data() + s.size() || !std::isfinite(value)) return pushNil(L);
   lua_pushnumber(L, value * mult);
   return 1;
 }
 
 // Go-style durations: "1h30m", "90s", "500ms", "2m0s".
 int ctxParseDuration(lua_State* L) {
-  if (lua_type(L, 1) != LUA_TSTRING) return 0;
+  if (lua_type(L, 1) != LUA_TSTRING) return pushNil(L);
   std::string_view s = lua_tostring(L, 1);
-  if (s.empty()) return 0;
+  if (s.empty()) return pushNil(L);
   double total = 0;
   while (!s.empty()) {
     double value = 0;
     auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
-    if (ec != std::errc()) return 0;
+    if (ec != std::errc()) return pushNil(L);
     s.remove_prefix(static_cast<std::size_t>(end - s.data()));
     double unit = 0;
     if (s.starts_with("ms")) unit = 1e-3, s.remove_prefix(2);
@@ -334,7 +348,7 @@ int ctxParseDuration(lua_State* L) {
     else if (s.starts_with("h")) unit = 3600, s.remove_prefix(1);
     else if (s.starts_with("m")) unit = 60, s.remove_prefix(1);
     else if (s.starts_with("s")) unit = 1, s.remove_prefix(1);
-    else return 0;
+    else return pushNil(L);
     total += value * unit;
   }
   lua_pushnumber(L, total);
@@ -359,10 +373,10 @@ std::optional<std::vector<long>> parseVersion(std::string_view v) {
 }
 
 int ctxSemverCompare(lua_State* L) {
-  if (lua_type(L, 1) != LUA_TSTRING || lua_type(L, 2) != LUA_TSTRING) return 0;
+  if (lua_type(L, 1) != LUA_TSTRING || lua_type(L, 2) != LUA_TSTRING) return pushNil(L);
   auto a = parseVersion(lua_tostring(L, 1));
   auto b = parseVersion(lua_tostring(L, 2));
-  if (!a || !b) return 0;
+  if (!a || !b) return pushNil(L);
   lua_pushinteger(L, *a < *b ? -1 : (*a > *b ? 1 : 0));
   return 1;
 }
@@ -380,7 +394,7 @@ int ctxModeAtMost(lua_State* L) {
   auto mode = parse(L, 1);
   auto max = parse(L, 2);
   if (!max) return luaL_error(L, "ctx.mode_at_most(mode, max): max must be an octal string");
-  if (!mode) return 0;
+  if (!mode) return pushNil(L);
   lua_pushboolean(L, (*mode & ~*max & 07777u) == 0);
   return 1;
 }

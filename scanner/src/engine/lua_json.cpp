@@ -2,7 +2,11 @@
 // Read-only views of snapshot JSON for Lua: a userdata holding a pointer into the immutable
 // snapshot. Fields are converted lazily on access, so a rule touching three fields of a pod
 // costs three lookups, not a copy of the pod.
+#include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <string>
+#include <vector>
 
 #include "sandbox_internal.h"
 
@@ -193,23 +197,41 @@ model::Json toJsonImpl(lua_State* L, int idx, Budget& budget, int depth) {
         }
         return out;
       }
-      model::Json out = model::Json::object();
+      // Lua's table order depends on a per-state hash seed: sort keys so that the same rule
+      // gives byte-identical evidence in every worker.
+      std::vector<std::pair<std::string, int>> keys;  // key, stack-independent marker
       lua_pushnil(L);
       while (lua_next(L, idx) != 0) {
-        if (budget.truncated) {
-          lua_pop(L, 2);
-          break;
-        }
+        lua_pop(L, 1);
         std::string key;
-        if (lua_type(L, -2) == LUA_TSTRING) {
+        if (lua_type(L, -1) == LUA_TSTRING) {
           size_t len = 0;
-          const char* k = lua_tolstring(L, -2, &len);
+          const char* k = lua_tolstring(L, -1, &len);
           key = validUtf8(std::string_view(k, len));
-        } else if (lua_type(L, -2) == LUA_TNUMBER) {
-          key = lua_isinteger(L, -2) ? std::to_string(lua_tointeger(L, -2))
-                                     : std::to_string(lua_tonumber(L, -2));
+        } else if (lua_type(L, -1) == LUA_TNUMBER) {
+          key = lua_isinteger(L, -1) ? std::to_string(lua_tointeger(L, -1))
+                                     : std::to_string(lua_tonumber(L, -1));
         } else {
-          key = std::string("(") + luaL_typename(L, -2) + ")";
+          continue;  // tables, functions, booleans as keys carry no evidence
+        }
+        keys.emplace_back(std::move(key), lua_type(L, -1));
+      }
+      std::sort(keys.begin(), keys.end());
+      model::Json out = model::Json::object();
+      for (const auto& [key, type] : keys) {
+        if (budget.truncated) break;
+        if (type == LUA_TNUMBER) {
+          lua_Integer i = 0;
+          auto [end, ec] = std::from_chars(key.data(), key.data() + key.size(), i);
+          if (ec == std::errc() && end == key.data() + key.size()) {
+            lua_rawgeti(L, idx, i);
+          } else {
+            lua_pushnumber(L, std::stod(key));
+            lua_rawget(L, idx);
+          }
+        } else {
+          lua_pushlstring(L, key.data(), key.size());
+          lua_rawget(L, idx);
         }
         budget.take(key.size());
         out[key] = toJsonImpl(L, -1, budget, depth + 1);

@@ -58,10 +58,27 @@ local string_mt = getmetatable("")
 string_mt.__index = safe_string
 string_mt.__metatable = "locked"
 
+-- Lua runs message handlers, __close and __gc with debug hooks off once the time-budget hook
+-- has raised, so code there could loop forever: xpcall calls its handler after unwinding, and
+-- metatables may not carry __gc or __close.
+local pcall, rawget, select_, unpack, pack = pcall, rawget, select, table.unpack, table.pack
+local function safe_xpcall(f, handler, ...)
+  local r = pack(pcall(f, ...))
+  if r[1] then return unpack(r, 1, r.n) end
+  return false, handler(r[2])
+end
+local raw_setmetatable = setmetatable
+local function safe_setmetatable(t, mt)
+  if type(mt) == "table" and (rawget(mt, "__gc") ~= nil or rawget(mt, "__close") ~= nil) then
+    error("__gc and __close metamethods are not allowed in rules", 2)
+  end
+  return raw_setmetatable(t, mt)
+end
+
 local base = {
   assert = assert, error = error, ipairs = ipairs, next = next, pairs = pairs, pcall = pcall,
-  select = select, tonumber = tonumber, tostring = tostring, type = type, xpcall = xpcall,
-  rawequal = rawequal, rawget = rawget, rawlen = rawlen, setmetatable = setmetatable,
+  select = select_, tonumber = tonumber, tostring = tostring, type = type, xpcall = safe_xpcall,
+  rawequal = rawequal, rawget = rawget, rawlen = rawlen, setmetatable = safe_setmetatable,
   getmetatable = getmetatable, _VERSION = _VERSION,
   string = readonly(safe_string), table = readonly(safe_table), math = readonly(safe_math),
   utf8 = readonly(safe_utf8),

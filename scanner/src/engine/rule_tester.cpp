@@ -25,8 +25,11 @@ RuleTestResult runCase(const RuleSet& rules, const RuleMeta& rule, const model::
   };
   if (!tc.is_object()) return fail("a case must be a mapping");
   const std::string expect = tc.value("expect", "");
+  const bool expect_skip = expect == "skip";  // applies() must exclude the subject
   const auto expected = model::parseStatus(expect);
-  if (!expected) return fail("'expect' must be one of pass, warn, fail, error, na, manual");
+  if (!expected && !expect_skip) {
+    return fail("'expect' must be one of pass, warn, fail, error, na, manual, skip");
+  }
   auto snap = model::Snapshot::fromJson(tc.value("snapshot", model::Json::object()), file);
   if (!snap) return fail(snap.error().message);
 
@@ -54,6 +57,15 @@ RuleTestResult runCase(const RuleSet& rules, const RuleMeta& rule, const model::
                         });
   if (!stats) return fail(stats.error().message);
   const std::string subject = tc.value("subject", "");
+  if (expect_skip) {
+    for (const auto& f : findings) {
+      if (subject.empty() || f.subject == subject) {
+        return fail(f.subject + ": expected applies() to skip it, got " + model::statusName(f.status));
+      }
+    }
+    r.passed = true;
+    return r;
+  }
   if (!subject.empty()) {
     findings.erase(std::remove_if(findings.begin(), findings.end(),
                                   [&](const model::Finding& f) { return f.subject != subject; }),
