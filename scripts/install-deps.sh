@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs everything kpatrol needs to build (and, with --test, to run its test suite) from
+# Debian packages. Idempotent: safe to run again; apt skips what is already installed.
+set -euo pipefail
+
+build_packages=(
+  g++ cmake ninja-build pkg-config make   # toolchain
+  liblua5.4-dev           # rule engine (linked as the C++ build, lua5.4-c++)
+  libssh2-1-dev           # node collection over SSH
+  libyaml-cpp-dev         # profiles, waivers, pack manifests, rule test cases
+  libsqlite3-dev          # scan history
+  libarchive-dev          # evidence bundles and .tar.gz rule packs
+  libspdlog-dev libfmt-dev  # logging and formatting
+  libcurl4-openssl-dev libssl-dev  # Kubernetes API over HTTPS; sha256 and X.509
+  libsimdjson-dev         # fast reading of large API responses
+  nlohmann-json3-dev      # JSON model of snapshots and reports
+  libcli11-dev            # command line
+  doctest-dev             # unit tests
+)
+test_packages=(
+  jq sqlite3              # end-to-end tests read reports and databases as a user would
+)
+
+packages=("${build_packages[@]}")
+if [[ "${1:-}" == "--test" ]]; then packages+=("${test_packages[@]}"); fi
+
+run() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
+export DEBIAN_FRONTEND=noninteractive
+run apt-get update -q
+run apt-get install -y -q --no-install-recommends "${packages[@]}"
