@@ -45,11 +45,16 @@ constexpr Words kZh{"kpatrol 巡检 #{} — 集群 {} ({}, {})，快照时间 {}
 
 const char* color(model::Status s) {
   switch (s) {
-    case model::Status::kFail: return "\033[31m";
-    case model::Status::kWarn: return "\033[33m";
-    case model::Status::kPass: return "\033[32m";
-    case model::Status::kError: return "\033[35m";
-    default: return "";
+    case model::Status::kFail:
+      return "\033[31m";
+    case model::Status::kWarn:
+      return "\033[33m";
+    case model::Status::kPass:
+      return "\033[32m";
+    case model::Status::kError:
+      return "\033[35m";
+    default:
+      return "";
   }
 }
 
@@ -59,20 +64,23 @@ std::string renderConsole(const ScanData& data, const ConsoleOptions& options) {
   const Words& w = options.lang == "zh" ? kZh : kEn;
   const bool zh = options.lang == "zh";
   const auto& s = data.scan;
-  std::string out = fmt::format(fmt::runtime(w.header), s.id, s.cluster_name.empty() ? "-" : s.cluster_name,
-                                s.cluster_version.empty() ? "?" : s.cluster_version,
-                                s.flavour.empty() ? "unknown" : s.flavour, s.snapshot_time, s.profile);
+  std::string out =
+      fmt::format(fmt::runtime(w.header), s.id, s.cluster_name.empty() ? "-" : s.cluster_name,
+                  s.cluster_version.empty() ? "?" : s.cluster_version,
+                  s.flavour.empty() ? "unknown" : s.flavour, s.snapshot_time, s.profile);
   out += "\n" + fmt::format(fmt::runtime(w.state), store::scanStateName(s.state)) + "\n";
   if (s.state != store::ScanState::kComplete) out += std::string(w.incomplete) + "\n";
 
   out += fmt::format("\n{}{:<34} {:>6} {:>5}   {}\n", w.scores, "", zh ? "分数" : "score",
                      zh ? "等级" : "grade", w.counts_header);
   for (const auto& sc : data.scores) {
-    const std::string title = sc.group_id.empty() ? std::string(w.overall) + " — " + (zh ? sc.group_title_zh : sc.group_title_en)
-                                                  : "  " + (zh ? sc.group_title_zh : sc.group_title_en);
+    const std::string title =
+        sc.group_id.empty()
+            ? std::string(w.overall) + " — " + (zh ? sc.group_title_zh : sc.group_title_en)
+            : "  " + (zh ? sc.group_title_zh : sc.group_title_en);
     const std::string score = sc.score ? fmt::format("{:.1f}", *sc.score) : "-";
-    out += fmt::format("  {:<38} {:>6} {:>5}   {:>4}  {:>4}  {:>4}  {:>5}  {:>2}  {:>6}  {:>6}\n", title,
-                       score, sc.grade, sc.counts.pass, sc.counts.warn, sc.counts.fail,
+    out += fmt::format("  {:<38} {:>6} {:>5}   {:>4}  {:>4}  {:>4}  {:>5}  {:>2}  {:>6}  {:>6}\n",
+                       title, score, sc.grade, sc.counts.pass, sc.counts.warn, sc.counts.fail,
                        sc.counts.error, sc.counts.na, sc.counts.manual, sc.counts.waived);
   }
 
@@ -94,10 +102,12 @@ std::string renderConsole(const ScanData& data, const ConsoleOptions& options) {
   for (std::size_t i = 0; i < todo.size() && i < options.max_items; ++i) {
     const auto* f = todo[i];
     auto it = rules.find(f->rule_id);
-    const std::string title = it == rules.end() ? f->rule_id : (zh ? it->second->title_zh : it->second->title_en);
-    out += fmt::format("  {}{:<4} {:<8}{} {} — {}\n      {}: {}\n", options.color ? color(f->status) : "",
-                       model::statusName(f->status), model::severityName(f->severity), reset, f->subject,
-                       title, f->rule_id, f->message);
+    const std::string title =
+        it == rules.end() ? f->rule_id : (zh ? it->second->title_zh : it->second->title_en);
+    out += fmt::format("  {}{:<4} {:<8}{} {} — {}\n      {}: {}\n",
+                       options.color ? color(f->status) : "", model::statusName(f->status),
+                       model::severityName(f->severity), reset, f->subject, title, f->rule_id,
+                       f->message);
   }
   if (todo.size() > options.max_items) {
     out += "  " + fmt::format(fmt::runtime(w.more), todo.size() - options.max_items) + "\n";
@@ -105,7 +115,8 @@ std::string renderConsole(const ScanData& data, const ConsoleOptions& options) {
   if (!errors.empty()) {
     out += "\n" + fmt::format(fmt::runtime(w.errors), errors.size()) + "\n";
     for (std::size_t i = 0; i < errors.size() && i < 5; ++i) {
-      out += fmt::format("  {} {}: {}\n", errors[i]->rule_id, errors[i]->subject, errors[i]->message);
+      out +=
+          fmt::format("  {} {}: {}\n", errors[i]->rule_id, errors[i]->subject, errors[i]->message);
     }
   }
   return out;

@@ -42,7 +42,9 @@ Json countsJson(const store::StatusCounts& c) {
               {"na", c.na},     {"manual", c.manual}, {"waived", c.waived}};
 }
 
-Json bilingual(const std::string& en, const std::string& zh) { return Json{{"en", en}, {"zh", zh}}; }
+Json bilingual(const std::string& en, const std::string& zh) {
+  return Json{{"en", en}, {"zh", zh}};
+}
 
 }  // namespace
 
@@ -105,13 +107,18 @@ std::string renderJson(const ScanData& data) {
   doc["findings"] = std::move(findings);
   Json errors = Json::array();
   for (const auto& e : data.errors) {
-    errors.push_back({{"subject", e.subject}, {"fact", e.fact}, {"source", e.source}, {"message", e.message}});
+    errors.push_back(
+        {{"subject", e.subject}, {"fact", e.fact}, {"source", e.source}, {"message", e.message}});
   }
   doc["collection_errors"] = std::move(errors);
   Json waivers = Json::array();
   for (const auto& w : data.waivers) {
-    waivers.push_back({{"rule", w.rule}, {"subject", w.subject_glob}, {"owner", w.owner},
-                       {"reason", w.reason}, {"expires", w.expires}, {"expired", w.expired},
+    waivers.push_back({{"rule", w.rule},
+                       {"subject", w.subject_glob},
+                       {"owner", w.owner},
+                       {"reason", w.reason},
+                       {"expires", w.expires},
+                       {"expired", w.expired},
                        {"matched", w.matched}});
   }
   doc["waivers"] = std::move(waivers);

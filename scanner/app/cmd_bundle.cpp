@@ -26,7 +26,8 @@ int runCreate(const BundleOptions& opt) {
   Status s = okStatus();
   if (opt.demo) {
     std::map<std::string, std::string> files;
-    for (const auto& f : demoSnapshotFiles()) files.emplace(std::string(f.path), std::string(f.data));
+    for (const auto& f : demoSnapshotFiles())
+      files.emplace(std::string(f.path), std::string(f.data));
     s = bundle::createBundleFromFiles(files, opt.output, nowRfc3339());
   } else {
     // Check that it is a readable snapshot first: a bundle of garbage helps nobody.
@@ -47,7 +48,8 @@ int runInspect(const BundleOptions& opt) {
   std::cout << opt.bundle << ": kpatrol bundle, schema " << info->schema_version << ", created "
             << info->created_at << ", " << info->members.size() << " members, " << total
             << " bytes, all checksums verified\n";
-  for (const auto& m : info->members) std::cout << "  " << m.sha256.substr(0, 12) << "  " << m.size << "  " << m.path << "\n";
+  for (const auto& m : info->members)
+    std::cout << "  " << m.sha256.substr(0, 12) << "  " << m.size << "  " << m.path << "\n";
   return kExitOk;
 }
 
@@ -61,17 +63,21 @@ int runExtract(const BundleOptions& opt) {
 
 void addBundleCommands(CLI::App& app, GlobalOptions& /*global*/) {
   auto opt = std::make_shared<BundleOptions>();
-  auto* cmd = app.add_subcommand("bundle", "Pack, verify and unpack evidence bundles (.tar.gz with checksums)");
+  auto* cmd = app.add_subcommand(
+      "bundle", "Pack, verify and unpack evidence bundles (.tar.gz with checksums)");
   cmd->require_subcommand(1);
-  auto* create = cmd->add_subcommand("create", "Pack a snapshot directory (or the demo) as a bundle");
+  auto* create =
+      cmd->add_subcommand("create", "Pack a snapshot directory (or the demo) as a bundle");
   create->add_option("snapshot", opt->source, "snapshot directory");
   create->add_flag("--demo", opt->demo, "bundle the embedded demo cluster");
   create->add_option("-o,--output", opt->output, "bundle file to write (.tar.gz)")->required();
   create->callback([opt] { exitCode() = runCreate(*opt); });
-  auto* inspect = cmd->add_subcommand("inspect", "Verify a bundle against its manifest and list it");
+  auto* inspect =
+      cmd->add_subcommand("inspect", "Verify a bundle against its manifest and list it");
   inspect->add_option("bundle", opt->bundle, "bundle file")->required();
   inspect->callback([opt] { exitCode() = runInspect(*opt); });
-  auto* extract = cmd->add_subcommand("extract", "Verify a bundle and unpack it into an empty directory");
+  auto* extract =
+      cmd->add_subcommand("extract", "Verify a bundle and unpack it into an empty directory");
   extract->add_option("bundle", opt->bundle, "bundle file")->required();
   extract->add_option("dest", opt->dest, "destination directory (absent or empty)")->required();
   extract->callback([opt] { exitCode() = runExtract(*opt); });

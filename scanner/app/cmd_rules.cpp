@@ -20,7 +20,8 @@ struct RulesOptions {
 };
 
 // The built-in packs plus the given ones; `names` receives the names of the given packs.
-Result<engine::RuleSet> loadWith(const std::vector<std::string>& paths, std::vector<std::string>* names) {
+Result<engine::RuleSet> loadWith(const std::vector<std::string>& paths,
+                                 std::vector<std::string>* names) {
   auto builtin = engine::builtinPacks();
   if (!builtin) return std::move(builtin).error();
   std::vector<engine::PackSource> packs = std::move(*builtin);
@@ -30,7 +31,8 @@ Result<engine::RuleSet> loadWith(const std::vector<std::string>& paths, std::vec
     for (auto& p : *more) {
       // Working on a copy of a built-in pack (`kpatrol rules test rules/health`): the copy on
       // disk replaces the embedded one instead of clashing with it.
-      std::erase_if(packs, [&](const engine::PackSource& b) { return b.builtin && b.name == p.name; });
+      std::erase_if(packs,
+                    [&](const engine::PackSource& b) { return b.builtin && b.name == p.name; });
       if (names != nullptr) names->push_back(p.name);
       packs.push_back(std::move(p));
     }
@@ -65,10 +67,12 @@ int runList(const RulesOptions& opt, const GlobalOptions& global) {
     std::string baselines;
     for (const auto& [name, value] : r.baselines.items()) {
       baselines += (baselines.empty() ? "" : " ") + name;
-      if (value.is_object() && value.contains("control")) baselines += ":" + value["control"].dump();
+      if (value.is_object() && value.contains("control"))
+        baselines += ":" + value["control"].dump();
     }
     std::cout << fmt::format("{:<34} {:<8} {:<9} {}{}\n", r.id, model::severityName(r.severity),
-                             model::scopeName(r.scope), global.lang == "zh" ? r.title_zh : r.title_en,
+                             model::scopeName(r.scope),
+                             global.lang == "zh" ? r.title_zh : r.title_en,
                              baselines.empty() ? "" : "  [" + baselines + "]");
   }
   std::cout << rules->rules.size() << " rules\n";
@@ -87,8 +91,10 @@ int runShow(const RulesOptions& opt) {
             << "  requires:    " << fmt::format("{}", fmt::join(r->requires_, ", ")) << "\n"
             << "  baselines:   " << r->baselines.dump() << "\n"
             << "  params:      " << r->params.dump() << "\n";
-  if (!r->impact_en.empty()) std::cout << "  impact:      " << r->impact_en << "\n               " << r->impact_zh << "\n";
-  std::cout << "  remediation: " << r->remediation_en << "\n               " << r->remediation_zh << "\n";
+  if (!r->impact_en.empty())
+    std::cout << "  impact:      " << r->impact_en << "\n               " << r->impact_zh << "\n";
+  std::cout << "  remediation: " << r->remediation_en << "\n               " << r->remediation_zh
+            << "\n";
   return kExitOk;
 }
 
@@ -115,7 +121,9 @@ int runTest(const RulesOptions& opt) {
   if (!rules) return fail(rules.error());
   const auto report = engine::runRuleTests(*rules, names);
   for (const auto& r : report.results) {
-    if (!r.passed) std::cout << "FAIL " << r.rule_id << " [" << r.case_name << "] " << r.file << ": " << r.detail << "\n";
+    if (!r.passed)
+      std::cout << "FAIL " << r.rule_id << " [" << r.case_name << "] " << r.file << ": " << r.detail
+                << "\n";
   }
   std::cout << report.passed << " passed, " << report.failed << " failed\n";
   return report.failed == 0 && report.passed > 0 ? kExitOk : kExitFindings;
@@ -127,24 +135,29 @@ void addRulesCommands(CLI::App& app, GlobalOptions& global) {
   auto opt = std::make_shared<RulesOptions>();
   auto* rules = app.add_subcommand("rules", "List, show, validate and test rules and rule packs");
   rules->require_subcommand(1);
-  auto* list = rules->add_subcommand("list", "List every rule with its severity, scope and baselines");
-  list->add_option("--rules", opt->paths, "also load this rule pack (directory or .tar.gz; repeatable)");
+  auto* list =
+      rules->add_subcommand("list", "List every rule with its severity, scope and baselines");
+  list->add_option("--rules", opt->paths,
+                   "also load this rule pack (directory or .tar.gz; repeatable)");
   list->add_option("--format", opt->format, "text or json")->check(CLI::IsMember({"text", "json"}));
   list->callback([opt, &global] { exitCode() = runList(*opt, global); });
 
-  auto* show = rules->add_subcommand("show", "Show one rule: texts, baselines, parameters, remediation");
+  auto* show =
+      rules->add_subcommand("show", "Show one rule: texts, baselines, parameters, remediation");
   show->add_option("id", opt->id, "rule id, e.g. cis-k8s/4.2.1")->required();
   show->add_option("--rules", opt->paths, "also load this rule pack (repeatable)");
   show->callback([opt] { exitCode() = runShow(*opt); });
 
   auto* validate = rules->add_subcommand(
       "validate", "Load rule packs in the sandbox and report every problem with file and line");
-  validate->add_option("paths", opt->paths, "pack directories or .tar.gz files (default: the built-in packs)");
+  validate->add_option("paths", opt->paths,
+                       "pack directories or .tar.gz files (default: the built-in packs)");
   validate->callback([opt] { exitCode() = runValidate(*opt); });
 
   auto* test = rules->add_subcommand(
       "test", "Run the pass/fail test cases shipped with rule packs (tests/<rule>.yaml)");
-  test->add_option("paths", opt->paths, "pack directories or .tar.gz files (default: the built-in packs)");
+  test->add_option("paths", opt->paths,
+                   "pack directories or .tar.gz files (default: the built-in packs)");
   test->add_flag("--builtin-only", opt->builtin_only, "test the built-in packs only");
   test->callback([opt] { exitCode() = runTest(*opt); });
 }

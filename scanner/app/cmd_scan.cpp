@@ -125,15 +125,16 @@ std::vector<store::GroupMember> groupMembers(const engine::Profile& profile,
   for (const auto& g : profile.groups) order.push_back(g.id);
   for (const auto& e : sel.entries) {
     for (const auto& m : e.groups) {
-      if (std::find(order.begin(), order.end(), m.group_id) == order.end()) order.push_back(m.group_id);
+      if (std::find(order.begin(), order.end(), m.group_id) == order.end())
+        order.push_back(m.group_id);
     }
   }
   for (const auto& gid : order) {
     for (const auto& e : sel.entries) {
       for (const auto& m : e.groups) {
         if (m.group_id != gid) continue;
-        out.push_back(store::GroupMember{profile.name, m.group_id, m.group_title_en, m.group_title_zh,
-                                         e.rule->id, m.weight});
+        out.push_back(store::GroupMember{profile.name, m.group_id, m.group_title_en,
+                                         m.group_title_zh, e.rule->id, m.weight});
       }
     }
   }
@@ -141,7 +142,8 @@ std::vector<store::GroupMember> groupMembers(const engine::Profile& profile,
 }
 
 int runScan(const GlobalOptions& global, const ScanOptions& opt) {
-  const int sources = (opt.demo ? 1 : 0) + (opt.snapshot_dir.empty() ? 0 : 1) + (opt.bundle.empty() ? 0 : 1);
+  const int sources =
+      (opt.demo ? 1 : 0) + (opt.snapshot_dir.empty() ? 0 : 1) + (opt.bundle.empty() ? 0 : 1);
   if (sources != 1) {
     return fail("scan needs exactly one source: --demo, --snapshot DIR or --bundle FILE.tar.gz");
   }
@@ -192,14 +194,15 @@ int runScan(const GlobalOptions& global, const ScanOptions& opt) {
   }
   spdlog::info("scan={} rules={} subjects={} jobs={}", *scan_id, plan->selection.entries.size(),
                (*snapshot)->objectCount(), global.jobs);
-  auto stats = engine::evaluate(plan->rules, plan->selection, **snapshot, plan->waivers, eval,
-                                [&](std::vector<model::Finding>&& batch) {
-                                  (*writer)->submit(std::move(batch));
-                                });
+  auto stats = engine::evaluate(
+      plan->rules, plan->selection, **snapshot, plan->waivers, eval,
+      [&](std::vector<model::Finding>&& batch) { (*writer)->submit(std::move(batch)); });
   const Status written = (*writer)->close();
   store::ScanState state = store::ScanState::kComplete;
-  if (!stats || !written) state = store::ScanState::kFailed;
-  else if (stats->cancelled) state = store::ScanState::kInterrupted;
+  if (!stats || !written)
+    state = store::ScanState::kFailed;
+  else if (stats->cancelled)
+    state = store::ScanState::kInterrupted;
 
   std::vector<store::WaiverRecord> waiver_records;
   const std::int64_t now = engine::snapshotTime(**snapshot);
@@ -210,8 +213,9 @@ int runScan(const GlobalOptions& global, const ScanOptions& opt) {
       std::cerr << "kpatrol: warning: " << opt.waivers << ":" << w.line << ": waiver for " << w.rule
                 << " (" << w.owner << ") expired on " << w.expires << " and no longer applies\n";
     }
-    waiver_records.push_back(store::WaiverRecord{w.rule, w.subject, w.owner, w.reason, w.expires, expired,
-                                                 stats ? static_cast<std::int64_t>(stats->waiver_matches[i]) : 0});
+    waiver_records.push_back(
+        store::WaiverRecord{w.rule, w.subject, w.owner, w.reason, w.expires, expired,
+                            stats ? static_cast<std::int64_t>(stats->waiver_matches[i]) : 0});
   }
   if (auto s = (*db)->addWaivers(*scan_id, waiver_records); !s) return fail(s.error());
   if (auto s = (*db)->finishScan(*scan_id, state, nowRfc3339()); !s) return fail(s.error());
@@ -220,10 +224,12 @@ int runScan(const GlobalOptions& global, const ScanOptions& opt) {
 
   auto data = report::loadScan(**db, *scan_id);
   if (!data) return fail(data.error());
-  std::vector<std::string> formats = global.formats.empty() ? std::vector<std::string>{"json"} : global.formats;
+  std::vector<std::string> formats =
+      global.formats.empty() ? std::vector<std::string>{"json"} : global.formats;
   std::vector<std::string> written_files;
   for (const auto& format : formats) {
-    const fs::path file = fs::path(global.out) / ("kpatrol-scan-" + std::to_string(*scan_id) + "." + format);
+    const fs::path file =
+        fs::path(global.out) / ("kpatrol-scan-" + std::to_string(*scan_id) + "." + format);
     if (auto s = writeFileAtomic(file, report::renderJson(*data)); !s) return fail(s.error());
     written_files.push_back(file.string());
   }
@@ -234,8 +240,9 @@ int runScan(const GlobalOptions& global, const ScanOptions& opt) {
     std::cout << report::renderConsole(*data, console);
     std::cout << "\n" << (global.lang == "zh" ? "报告: " : "Report: ");
     for (const auto& f : written_files) std::cout << f << " ";
-    std::cout << "\n" << (global.lang == "zh" ? "数据库: " : "Database: ") << db_path.string()
-              << " (scan " << *scan_id << ")\n";
+    std::cout << "\n"
+              << (global.lang == "zh" ? "数据库: " : "Database: ") << db_path.string() << " (scan "
+              << *scan_id << ")\n";
   }
   if (state == store::ScanState::kInterrupted) {
     std::cerr << "kpatrol: scan interrupted; scan " << *scan_id << " is recorded as interrupted\n";
@@ -256,15 +263,18 @@ void addScanCommand(CLI::App& app, GlobalOptions& global) {
       "  kpatrol scan --demo\n"
       "  kpatrol scan --bundle cluster.tar.gz --profile cis --waivers waivers.yaml\n"
       "  kpatrol scan --demo --rules ./my-pack --out reports/");
-  cmd->add_flag("--demo", opt->demo, "scan the embedded demo cluster (8 nodes, ~150 pods, planted faults)");
+  cmd->add_flag("--demo", opt->demo,
+                "scan the embedded demo cluster (8 nodes, ~150 pods, planted faults)");
   cmd->add_option("--snapshot", opt->snapshot_dir, "a snapshot directory (docs/snapshot.md)");
-  cmd->add_option("--bundle", opt->bundle, "an evidence bundle (.tar.gz) made by `kpatrol bundle create`");
+  cmd->add_option("--bundle", opt->bundle,
+                  "an evidence bundle (.tar.gz) made by `kpatrol bundle create`");
   cmd->add_option("--rules", opt->rule_packs,
                   "an extra rule pack: a directory or a .tar.gz with pack.yaml (repeatable)");
   cmd->add_option("--profile", opt->profile,
                   "built-in profile (default, cis, health) or a profile YAML file")
       ->capture_default_str();
-  cmd->add_option("--waivers", opt->waivers, "waivers YAML: accepted exceptions with owner, reason, expiry");
+  cmd->add_option("--waivers", opt->waivers,
+                  "waivers YAML: accepted exceptions with owner, reason, expiry");
   cmd->add_option("--rule-timeout", opt->rule_timeout_ms, "time budget per rule and subject, in ms")
       ->check(CLI::Range(10, 600000))
       ->capture_default_str();

@@ -20,7 +20,8 @@ int main(int argc, char** argv) {
   app.fallthrough();
   GlobalOptions global;
   app.option_defaults()->always_capture_default();
-  app.add_option("--log-level", global.log_level, "trace, debug, info, warn, error or off (logs go to stderr)")
+  app.add_option("--log-level", global.log_level,
+                 "trace, debug, info, warn, error or off (logs go to stderr)")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
   app.add_option("--log-format", global.log_format, "text, or json (one object per line)")
       ->check(CLI::IsMember({"text", "json"}));
@@ -39,10 +40,10 @@ int main(int argc, char** argv) {
   addScanCommand(app, global);
   addRulesCommands(app, global);
   addBundleCommands(app, global);
-  app.add_subcommand("version", "print the version, rule API and snapshot schema")
-      ->callback([] {
-        std::cout << "kpatrol " << toolVersion() << " (rule api 1, snapshot schema 1, report schema 1)\n";
-      });
+  app.add_subcommand("version", "print the version, rule API and snapshot schema")->callback([] {
+    std::cout << "kpatrol " << toolVersion()
+              << " (rule api 1, snapshot schema 1, report schema 1)\n";
+  });
 
   // Logging must be set up after parsing but before any command runs: do it in a pre-callback.
   app.parse_complete_callback([&] {

@@ -17,8 +17,8 @@ inline std::string ruleSource(const std::string& id, const std::string& body,
                               const std::string& scope = "cluster", const std::string& extra = "") {
   return "return {\n  api = 1,\n  id = \"" + id + "\",\n  title = { en = \"t\", zh = \"t\" },\n" +
          "  severity = \"medium\",\n  scope = \"" + scope + "\",\n" +
-         "  remediation = { en = \"r\", zh = \"r\" },\n" + extra +
-         "  check = function(s, ctx)\n" + body + "\n  end,\n}\n";
+         "  remediation = { en = \"r\", zh = \"r\" },\n" + extra + "  check = function(s, ctx)\n" +
+         body + "\n  end,\n}\n";
 }
 
 inline engine::PackSource pack(const std::string& name, std::map<std::string, std::string> files) {
@@ -61,7 +61,8 @@ inline std::vector<model::Finding> runAll(const engine::RuleSet& rules, const mo
 }
 
 inline const model::Finding* findingFor(const std::vector<model::Finding>& findings,
-                                        const std::string& rule, const std::string& subject = "cluster") {
+                                        const std::string& rule,
+                                        const std::string& subject = "cluster") {
   for (const auto& f : findings) {
     if (f.rule_id == rule && f.subject == subject) return &f;
   }

@@ -308,6 +308,7 @@ Status extractImpl(const fs::path& bundle, const fs::path& dest, const Limits& l
   if (!verified) return std::move(verified).error();
 
   if (!existed) {
+    ec.clear();  // symlink_status() of an absent path leaves "no such file" behind
     if (dest.has_parent_path()) fs::create_directories(dest.parent_path(), ec);
     if (ec || ::mkdir(dest.c_str(), 0700) != 0) {
       const std::string why = ec ? ec.message() : std::string(std::strerror(errno));

@@ -53,7 +53,8 @@ Status writeFileAtomic(const fs::path& path, std::string_view data, unsigned mod
   fs::create_directories(dir, ec);
   if (ec) return makeError(Errc::kIo, dir.string() + ": cannot create directory: " + ec.message());
   std::random_device rd;
-  const fs::path tmp = dir / (".kpatrol-tmp-" + std::to_string(rd()) + "-" + path.filename().string());
+  const fs::path tmp =
+      dir / (".kpatrol-tmp-" + std::to_string(rd()) + "-" + path.filename().string());
   FdCloser file{::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)};
   if (file.fd < 0) {
     return makeError(Errc::kIo, tmp.string() + ": cannot create: " + std::strerror(errno));

@@ -9,8 +9,9 @@ namespace kpatrol {
 Status setupLogging(const std::string& level, const std::string& format) {
   const auto lvl = spdlog::level::from_str(level);
   if (lvl == spdlog::level::off && level != "off") {
-    return makeError(Errc::kInvalidArgument,
-                     "--log-level '" + level + "': expected trace, debug, info, warn, error or off");
+    return makeError(
+        Errc::kInvalidArgument,
+        "--log-level '" + level + "': expected trace, debug, info, warn, error or off");
   }
   auto logger = spdlog::stderr_color_mt("kpatrol");
   if (format == "json") {
@@ -20,7 +21,8 @@ Status setupLogging(const std::string& level, const std::string& format) {
   } else if (format == "text") {
     logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
   } else {
-    return makeError(Errc::kInvalidArgument, "--log-format '" + format + "': expected text or json");
+    return makeError(Errc::kInvalidArgument,
+                     "--log-format '" + format + "': expected text or json");
   }
   logger->set_level(lvl);
   spdlog::set_default_logger(logger);

@@ -18,7 +18,8 @@ std::string formatRfc3339(std::int64_t epoch_seconds) {
 
 std::string nowRfc3339() {
   const auto now = std::chrono::system_clock::now();
-  return formatRfc3339(std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
+  return formatRfc3339(
+      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
 }
 
 namespace {
@@ -64,7 +65,8 @@ std::optional<std::int64_t> parseRfc3339(std::string_view s) {
     while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') ++pos;
   }
   if (pos == s.size()) return result;  // no zone: treat as UTC
-  if (s[pos] == 'Z' || s[pos] == 'z') return pos + 1 == s.size() ? std::optional(result) : std::nullopt;
+  if (s[pos] == 'Z' || s[pos] == 'z')
+    return pos + 1 == s.size() ? std::optional(result) : std::nullopt;
   if (s[pos] == '+' || s[pos] == '-') {
     int oh = 0, om = 0;
     if (!digits(s, pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' ||

@@ -31,7 +31,8 @@ nlohmann::ordered_json plainScalar(const std::string& s) {
 nlohmann::ordered_json yamlToJson(const YAML::Node& node) {
   switch (node.Type()) {
     case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined: return nullptr;
+    case YAML::NodeType::Undefined:
+      return nullptr;
     case YAML::NodeType::Scalar:
       if (node.Tag() == "?") return plainScalar(node.Scalar());
       return node.Scalar();

@@ -310,10 +310,21 @@ int ctxParseQuantity(lua_State* L) {
   }
   if (lua_type(L, 1) != LUA_TSTRING) return pushNil(L);
   std::string s = lua_tostring(L, 1);
-  static const std::pair<const char*, double> kSuffixes[] = {
-      {"Ki", 1024.0}, {"Mi", 1048576.0}, {"Gi", 1073741824.0}, {"Ti", 1099511627776.0},
-      {"Pi", 1125899906842624.0}, {"Ei", 1152921504606846976.0}, {"n", 1e-9}, {"u", 1e-6},
-      {"m", 1e-3}, {"k", 1e3}, {"M", 1e6}, {"G", 1e9}, {"T", 1e12}, {"P", 1e15}, {"E", 1e18}};
+  static const std::pair<const char*, double> kSuffixes[] = {{"Ki", 1024.0},
+                                                             {"Mi", 1048576.0},
+                                                             {"Gi", 1073741824.0},
+                                                             {"Ti", 1099511627776.0},
+                                                             {"Pi", 1125899906842624.0},
+                                                             {"Ei", 1152921504606846976.0},
+                                                             {"n", 1e-9},
+                                                             {"u", 1e-6},
+                                                             {"m", 1e-3},
+                                                             {"k", 1e3},
+                                                             {"M", 1e6},
+                                                             {"G", 1e9},
+                                                             {"T", 1e12},
+                                                             {"P", 1e15},
+                                                             {"E", 1e18}};
   double mult = 1.0;
   for (const auto& [suffix, m] : kSuffixes) {
     const std::string_view sv(suffix);
@@ -342,13 +353,20 @@ int ctxParseDuration(lua_State* L) {
     if (ec != std::errc()) return pushNil(L);
     s.remove_prefix(static_cast<std::size_t>(end - s.data()));
     double unit = 0;
-    if (s.starts_with("ms")) unit = 1e-3, s.remove_prefix(2);
-    else if (s.starts_with("us")) unit = 1e-6, s.remove_prefix(2);
-    else if (s.starts_with("ns")) unit = 1e-9, s.remove_prefix(2);
-    else if (s.starts_with("h")) unit = 3600, s.remove_prefix(1);
-    else if (s.starts_with("m")) unit = 60, s.remove_prefix(1);
-    else if (s.starts_with("s")) unit = 1, s.remove_prefix(1);
-    else return pushNil(L);
+    if (s.starts_with("ms"))
+      unit = 1e-3, s.remove_prefix(2);
+    else if (s.starts_with("us"))
+      unit = 1e-6, s.remove_prefix(2);
+    else if (s.starts_with("ns"))
+      unit = 1e-9, s.remove_prefix(2);
+    else if (s.starts_with("h"))
+      unit = 3600, s.remove_prefix(1);
+    else if (s.starts_with("m"))
+      unit = 60, s.remove_prefix(1);
+    else if (s.starts_with("s"))
+      unit = 1, s.remove_prefix(1);
+    else
+      return pushNil(L);
     total += value * unit;
   }
   lua_pushnumber(L, total);

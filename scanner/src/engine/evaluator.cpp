@@ -69,8 +69,10 @@ void applyWaivers(std::vector<model::Finding>& findings, const std::vector<Waive
       const Waiver& w = waivers[i];
       if (w.expires_at != 0 && w.expires_at < now) continue;
       if (!globMatch(w.rule, f.rule_id) || !globMatch(w.subject, f.subject)) continue;
-      f.waiver = w.owner + ": " + w.reason + (w.expires.empty() ? "" : " (until " + w.expires + ")");
-      if (!f.message.empty()) f.waiver += " [was " + std::string(model::statusName(f.status)) + ": " + f.message + "]";
+      f.waiver =
+          w.owner + ": " + w.reason + (w.expires.empty() ? "" : " (until " + w.expires + ")");
+      if (!f.message.empty())
+        f.waiver += " [was " + std::string(model::statusName(f.status)) + ": " + f.message + "]";
       f.status = model::Status::kWaived;
       ++matches[i];
       break;
@@ -121,9 +123,11 @@ Result<EvalStats> evaluate(const RuleSet& rules, const Selection& selection,
   for (const auto scope : model::kAllScopes) {
     if (rules_by_scope[static_cast<std::size_t>(scope)].empty()) continue;
     const std::size_t n = snapshot.subjects(scope).size();
-    for (std::size_t b = 0; b < n; b += per_unit) units.push_back(Unit{scope, b, std::min(n, b + per_unit)});
+    for (std::size_t b = 0; b < n; b += per_unit)
+      units.push_back(Unit{scope, b, std::min(n, b + per_unit)});
   }
-  unsigned jobs = options.jobs != 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+  unsigned jobs =
+      options.jobs != 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
   jobs = static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(jobs, units.size())));
   stats.jobs = jobs;
 
@@ -153,13 +157,13 @@ Result<EvalStats> evaluate(const RuleSet& rules, const Selection& selection,
           shared.cv.notify_all();
           return;
         }
-        if (shared.next >= units.size() ||
-            (options.cancel != nullptr && options.cancel->load())) {
+        if (shared.next >= units.size() || (options.cancel != nullptr && options.cancel->load())) {
           break;
         }
         i = shared.next++;
       }
-      auto findings = evaluateUnit(**sandbox, selection, rules_by_scope[static_cast<std::size_t>(units[i].scope)],
+      auto findings = evaluateUnit(**sandbox, selection,
+                                   rules_by_scope[static_cast<std::size_t>(units[i].scope)],
                                    snapshot, units[i], now, local_evals);
       std::lock_guard lock(shared.mu);
       shared.results[i] = std::move(findings);

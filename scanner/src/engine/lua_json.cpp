@@ -101,10 +101,14 @@ std::string validUtf8(std::string_view s) {
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
     std::size_t n = 0;
-    if (c < 0x80) n = 1;
-    else if ((c >> 5) == 0x6) n = 2;
-    else if ((c >> 4) == 0xe) n = 3;
-    else if ((c >> 3) == 0x1e) n = 4;
+    if (c < 0x80)
+      n = 1;
+    else if ((c >> 5) == 0x6)
+      n = 2;
+    else if ((c >> 4) == 0xe)
+      n = 3;
+    else if ((c >> 3) == 0x1e)
+      n = 4;
     bool ok = n > 0 && i + n <= s.size();
     for (std::size_t k = 1; ok && k < n; ++k) {
       ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 0x2;
@@ -163,8 +167,10 @@ model::Json toJsonImpl(lua_State* L, int idx, Budget& budget, int depth) {
   idx = lua_absindex(L, idx);
   if (depth > kMaxDepth || !budget.take(8)) return "…";
   switch (lua_type(L, idx)) {
-    case LUA_TNIL: return nullptr;
-    case LUA_TBOOLEAN: return lua_toboolean(L, idx) != 0;
+    case LUA_TNIL:
+      return nullptr;
+    case LUA_TBOOLEAN:
+      return lua_toboolean(L, idx) != 0;
     case LUA_TNUMBER:
       if (lua_isinteger(L, idx)) return static_cast<std::int64_t>(lua_tointeger(L, idx));
       if (const double d = lua_tonumber(L, idx); std::isfinite(d)) return d;
@@ -248,10 +254,10 @@ model::Json toJsonImpl(lua_State* L, int idx, Budget& budget, int depth) {
 
 void registerViewType(lua_State* L) {
   luaL_newmetatable(L, kViewType);
-  const luaL_Reg methods[] = {{"__index", viewIndex},       {"__newindex", viewNewIndex},
-                              {"__len", viewLen},           {"__pairs", viewPairs},
-                              {"__tostring", viewToString}, {"__eq", viewEq},
-                              {nullptr, nullptr}};
+  const luaL_Reg methods[] = {
+      {"__index", viewIndex}, {"__newindex", viewNewIndex}, {"__len", viewLen},
+      {"__pairs", viewPairs}, {"__tostring", viewToString}, {"__eq", viewEq},
+      {nullptr, nullptr}};
   luaL_setfuncs(L, methods, 0);
   lua_pushliteral(L, "locked");
   lua_setfield(L, -2, "__metatable");
@@ -260,14 +266,18 @@ void registerViewType(lua_State* L) {
 
 void pushJson(lua_State* L, const model::Json& value) {
   switch (value.type()) {
-    case model::Json::value_t::boolean: lua_pushboolean(L, value.get<bool>()); return;
+    case model::Json::value_t::boolean:
+      lua_pushboolean(L, value.get<bool>());
+      return;
     case model::Json::value_t::number_integer:
       lua_pushinteger(L, static_cast<lua_Integer>(value.get<std::int64_t>()));
       return;
     case model::Json::value_t::number_unsigned:
       lua_pushinteger(L, static_cast<lua_Integer>(value.get<std::uint64_t>()));
       return;
-    case model::Json::value_t::number_float: lua_pushnumber(L, value.get<double>()); return;
+    case model::Json::value_t::number_float:
+      lua_pushnumber(L, value.get<double>());
+      return;
     case model::Json::value_t::string: {
       const auto& s = value.get_ref<const std::string&>();
       lua_pushlstring(L, s.data(), s.size());
@@ -280,7 +290,9 @@ void pushJson(lua_State* L, const model::Json& value) {
       luaL_setmetatable(L, kViewType);
       return;
     }
-    default: lua_pushnil(L); return;
+    default:
+      lua_pushnil(L);
+      return;
   }
 }
 
@@ -333,9 +345,9 @@ void pushPlainCopy(lua_State* L, int idx, int depth) {
     lua_pushnil(L);
     while (lua_next(L, idx) != 0) {
       pushPlainCopy(L, -1, depth + 1);
-      lua_remove(L, -2);      // drop the original value
-      lua_pushvalue(L, -2);   // key
-      lua_insert(L, -2);      // key, key, copy
+      lua_remove(L, -2);     // drop the original value
+      lua_pushvalue(L, -2);  // key
+      lua_insert(L, -2);     // key, key, copy
       lua_rawset(L, -4);
     }
     return;

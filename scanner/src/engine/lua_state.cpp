@@ -176,8 +176,10 @@ int luaRequire(lua_State* L) {
   std::string display;
   const std::string* source = impl->rules->librarySource(pack, name, &display);
   if (source == nullptr) {
-    return luaL_error(L, "module '%s' not found (require loads only lib/%s.lua of the pack or "
-                         "the built-in rules/lib)", name, name);
+    return luaL_error(L,
+                      "module '%s' not found (require loads only lib/%s.lua of the pack or "
+                      "the built-in rules/lib)",
+                      name, name);
   }
   lua_pushboolean(L, 0);  // loading marker, for cycles
   lua_setfield(L, 3, name);
@@ -191,14 +193,14 @@ int luaRequire(lua_State* L) {
   lua_setmetatable(L, 5);
   lua_pushvalue(L, 5);
   lua_setupvalue(L, 4, 1);
-  lua_insert(L, 4);    // [4] env [5] chunk
-  lua_call(L, 0, 1);   // [4] env [5] module
+  lua_insert(L, 4);   // [4] env [5] chunk
+  lua_call(L, 0, 1);  // [4] env [5] module
   lua_rawgeti(L, LUA_REGISTRYINDEX, impl->frozen_mt_ref);
   lua_setmetatable(L, 4);
-  lua_remove(L, 4);    // [4] module
+  lua_remove(L, 4);  // [4] module
   lua_rawgeti(L, LUA_REGISTRYINDEX, impl->readonly_ref);
   lua_insert(L, 4);
-  lua_call(L, 1, 1);   // [4] readonly(module)
+  lua_call(L, 1, 1);  // [4] readonly(module)
   lua_pushvalue(L, 4);
   lua_setfield(L, 3, name);
   return 1;
@@ -261,12 +263,10 @@ bool protectedCall(LuaSandbox::Impl& impl, int nargs, int nresults, std::string&
   }
   // Whatever the rule caught with pcall, exceeding a limit is what happened.
   if (exceeded) {
-    error = "memory limit of " + std::to_string(impl.limits.memory_bytes >> 20) +
-            " MiB exceeded";
+    error = "memory limit of " + std::to_string(impl.limits.memory_bytes >> 20) + " MiB exceeded";
     lua_gc(L, LUA_GCCOLLECT);
   } else if (impl.timed_out) {
-    error = "time budget of " + std::to_string(impl.limits.call_timeout.count()) +
-            " ms exceeded";
+    error = "time budget of " + std::to_string(impl.limits.call_timeout.count()) + " ms exceeded";
   } else if (rc == LUA_ERRMEM) {
     error = "memory limit exceeded: " + error;
   }
@@ -519,7 +519,8 @@ void pushSubject(LuaSandbox::Impl& impl, const model::Snapshot& snap, const mode
   if (s.scope == model::Scope::kNode) {
     bool control_plane = hasLabel(s.object, "node-role.kubernetes.io/control-plane") ||
                          hasLabel(s.object, "node-role.kubernetes.io/master");
-    if (!control_plane && s.facts != nullptr) control_plane = hasPath(s.facts, "processes.kube-apiserver");
+    if (!control_plane && s.facts != nullptr)
+      control_plane = hasPath(s.facts, "processes.kube-apiserver");
     std::string type;
     const bool is_virtual = (hasLabel(s.object, "type", &type) && type == "virtual-kubelet") ||
                             hasLabel(s.object, "virtual-kubelet.io/provider-name");
@@ -576,14 +577,6 @@ CheckOutcome LuaSandbox::evaluate(std::size_t index, const model::Snapshot& snap
   CheckOutcome out;
   Impl& impl = *impl_;
   const LoadedRule& rule = impl.loaded.at(index);
-  for (const auto& req : rule.meta->requires_) {
-    std::string why = missingRequirement(snapshot, subject, req);
-    if (!why.empty()) {
-      out.status = model::Status::kError;
-      out.message = std::move(why);
-      return out;
-    }
-  }
   lua_State* L = impl.L;
   if (impl.snapshot != &snapshot) impl.cached_subject = nullptr;
   impl.snapshot = &snapshot;
@@ -616,6 +609,17 @@ CheckOutcome LuaSandbox::evaluate(std::size_t index, const model::Snapshot& snap
       return out;
     }
   }
+  // applies() runs first, so a subject a rule excludes (a virtual node, a worker for a
+  // control-plane rule) is skipped even when the facts the check would need are absent.
+  for (const auto& req : rule.meta->requires_) {
+    std::string why = missingRequirement(snapshot, subject, req);
+    if (!why.empty()) {
+      out.status = model::Status::kError;
+      out.message = std::move(why);
+      impl.rule = nullptr;
+      return out;
+    }
+  }
   lua_rawgeti(L, LUA_REGISTRYINDEX, rule.check_ref);
   if (!pushSubjectSafe(impl, snapshot, subject, error)) {
     out.message = std::move(error);
@@ -629,9 +633,10 @@ CheckOutcome LuaSandbox::evaluate(std::size_t index, const model::Snapshot& snap
   } else {
     const int nres = lua_gettop(L) - top;
     if (nres == 0 || lua_touserdata(L, top + 1) != resultSentinel()) {
-      out.message = nres == 0 ? "check returned no result (it must return ctx.pass(), ctx.fail(), ...)"
-                              : "check must return the value of ctx.pass(), ctx.warn(), ctx.fail(), "
-                                "ctx.na(), ctx.manual() or ctx.error()";
+      out.message = nres == 0
+                        ? "check returned no result (it must return ctx.pass(), ctx.fail(), ...)"
+                        : "check must return the value of ctx.pass(), ctx.warn(), ctx.fail(), "
+                          "ctx.na(), ctx.manual() or ctx.error()";
     } else {
       out.status = static_cast<model::Status>(lua_tointeger(L, top + 2));
       size_t len = 0;

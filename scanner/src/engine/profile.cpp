@@ -56,7 +56,8 @@ Result<std::vector<std::string>> stringList(const YAML::Node& node, const std::s
   if (!node) return out;
   if (node.IsScalar()) return std::vector<std::string>{node.as<std::string>()};
   if (!node.IsSequence()) {
-    return makeError(Errc::kParse, at(node, origin) + ": '" + what + "' must be a list of patterns");
+    return makeError(Errc::kParse,
+                     at(node, origin) + ": '" + what + "' must be a list of patterns");
   }
   for (const auto& item : node) {
     if (!item.IsScalar()) {
@@ -100,15 +101,16 @@ Result<Profile> parseProfile(const std::string& yaml_text, const std::string& or
       auto include = stringList(g["include"], origin, "include");
       if (!include) return std::move(include).error();
       if (include->empty()) {
-        return makeError(Errc::kParse, at(g, origin) + ": group '" + group.id +
-                                           "' needs 'include' patterns");
+        return makeError(Errc::kParse,
+                         at(g, origin) + ": group '" + group.id + "' needs 'include' patterns");
       }
       group.include = std::move(*include);
       auto exclude = stringList(g["exclude"], origin, "exclude");
       if (!exclude) return std::move(exclude).error();
       group.exclude = std::move(*exclude);
       if (const YAML::Node w = g["weights"]) {
-        if (!w.IsMap()) return makeError(Errc::kParse, at(w, origin) + ": 'weights' must be a mapping");
+        if (!w.IsMap())
+          return makeError(Errc::kParse, at(w, origin) + ": 'weights' must be a mapping");
         for (const auto& kv : w) {
           const double weight = kv.second.as<double>();
           if (weight < 0 || weight > 1000) {
@@ -121,7 +123,8 @@ Result<Profile> parseProfile(const std::string& yaml_text, const std::string& or
     }
     if (const YAML::Node params = doc["params"]) {
       if (!params.IsMap()) {
-        return makeError(Errc::kParse, at(params, origin) + ": 'params' must map rule ids to values");
+        return makeError(Errc::kParse,
+                         at(params, origin) + ": 'params' must map rule ids to values");
       }
       for (const auto& kv : params) {
         if (!kv.second.IsMap()) {
@@ -163,9 +166,10 @@ Selection selectRules(const RuleSet& rules, const Profile& profile,
       const bool any = std::any_of(rules.rules.begin(), rules.rules.end(),
                                    [&](const RuleMeta& r) { return globMatch(pattern, r.id); });
       if (!any) {
-        sel.messages.push_back(LoadMessage{profile.origin, 0, "group '" + group.id + "': pattern '" +
-                                                                  pattern + "' matches no loaded rule",
-                                           false, ""});
+        sel.messages.push_back(LoadMessage{
+            profile.origin, 0,
+            "group '" + group.id + "': pattern '" + pattern + "' matches no loaded rule", false,
+            ""});
       }
     }
     for (const auto& rule : rules.rules) {
@@ -195,9 +199,9 @@ Selection selectRules(const RuleSet& rules, const Profile& profile,
     if (auto it = profile.params.find(id); it != profile.params.end()) {
       for (const auto& [name, value] : it->second.items()) {
         if (!e.params.contains(name)) {
-          sel.messages.push_back(LoadMessage{profile.origin, 0,
-                                             "params: rule '" + id + "' has no parameter '" + name + "'",
-                                             true, id});
+          sel.messages.push_back(
+              LoadMessage{profile.origin, 0,
+                          "params: rule '" + id + "' has no parameter '" + name + "'", true, id});
           continue;
         }
         e.params[name] = value;
@@ -207,8 +211,8 @@ Selection selectRules(const RuleSet& rules, const Profile& profile,
   }
   for (const auto& [id, values] : profile.params) {
     if (!entries.contains(id) && rules.find(id) == nullptr) {
-      sel.messages.push_back(LoadMessage{profile.origin, 0,
-                                         "params: no loaded rule '" + id + "'", false, id});
+      sel.messages.push_back(
+          LoadMessage{profile.origin, 0, "params: no loaded rule '" + id + "'", false, id});
     }
   }
   return sel;

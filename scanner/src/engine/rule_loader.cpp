@@ -13,9 +13,8 @@ namespace kpatrol::engine {
 namespace {
 
 const std::set<std::string, std::less<>> kKnownKeys = {
-    "api",    "id",          "title",   "severity", "scope",      "requires", "applies",
-    "check",  "baselines",   "params",  "impact",   "remediation", "references", "tags",
-    "description"};
+    "api",       "id",     "title",  "severity",    "scope",      "requires", "applies",    "check",
+    "baselines", "params", "impact", "remediation", "references", "tags",     "description"};
 
 bool isRuleFile(const std::string& path) {
   return path.ends_with(".lua") && !path.starts_with("lib/") && !path.starts_with("tests/") &&
@@ -30,7 +29,8 @@ int lineOf(const std::string& source, const std::string& key) {
   std::size_t start = 0;
   while (start <= source.size()) {
     const auto end = source.find('\n', start);
-    const std::string text = source.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    const std::string text =
+        source.substr(start, end == std::string::npos ? std::string::npos : end - start);
     if (std::regex_search(text, re)) return line;
     if (end == std::string::npos) break;
     start = end + 1;
@@ -41,8 +41,8 @@ int lineOf(const std::string& source, const std::string& key) {
 
 bool validId(const std::string& id) {
   return !id.empty() && id.size() <= 128 && std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_' || c == '.' || c == '/';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.' || c == '/';
   });
 }
 
@@ -85,7 +85,8 @@ class Validator {
         lua_pop(L_, 1);
       }
     } else if (t == LUA_TNIL) {
-      if (required) error(key, std::string("field '") + key + "' is required ({ en = ..., zh = ... })");
+      if (required)
+        error(key, std::string("field '") + key + "' is required ({ en = ..., zh = ... })");
     } else {
       error(key, improper(key, t, "table { en = ..., zh = ... }"));
     }
@@ -165,7 +166,8 @@ std::optional<RuleMeta> validate(LuaSandbox& sandbox, const PackSource& pack,
     } else if (text.starts_with(rule.display + ": ")) {
       text = text.substr(rule.display.size() + 2);
     }
-    messages.push_back(LoadMessage{rule.display, lineFromMessage(msg, rule.display), text, true, rule.id});
+    messages.push_back(
+        LoadMessage{rule.display, lineFromMessage(msg, rule.display), text, true, rule.id});
     return std::nullopt;
   }
   lua_State* L = sandbox.state();
@@ -197,8 +199,10 @@ std::optional<RuleMeta> validate(LuaSandbox& sandbox, const PackSource& pack,
     if (t == LUA_TNUMBER && lua_isinteger(L, -1)) {
       rule.api = static_cast<int>(lua_tointeger(L, -1));
       if (rule.api > kRuleApiVersion || rule.api < 1) {
-        v.error("api", "rule api " + std::to_string(rule.api) + " is not supported (this kpatrol "
-                       "implements api " + std::to_string(kRuleApiVersion) + ")");
+        v.error("api", "rule api " + std::to_string(rule.api) +
+                           " is not supported (this kpatrol "
+                           "implements api " +
+                           std::to_string(kRuleApiVersion) + ")");
       }
     } else if (t == LUA_TNIL) {
       v.error("api", "field 'api' is required (api = 1)");
@@ -214,21 +218,24 @@ std::optional<RuleMeta> validate(LuaSandbox& sandbox, const PackSource& pack,
     if (auto s = model::parseSeverity(*sev)) {
       rule.severity = *s;
     } else {
-      v.error("severity", "severity '" + *sev + "' is not one of critical, high, medium, low, info");
+      v.error("severity",
+              "severity '" + *sev + "' is not one of critical, high, medium, low, info");
     }
   }
   if (auto scope = v.string("scope", true)) {
     if (auto s = model::parseScope(*scope)) {
       rule.scope = *s;
     } else {
-      v.error("scope", "scope '" + *scope + "' is not one of cluster, node, namespace, workload, pod");
+      v.error("scope",
+              "scope '" + *scope + "' is not one of cluster, node, namespace, workload, pod");
     }
   }
   rule.requires_ = v.stringList("requires");
   for (const auto& req : rule.requires_) {
     if (!req.starts_with("objects.") && rule.scope != model::Scope::kNode) {
-      v.error("requires", "requires '" + req + "': host facts are only available to node rules; "
-                          "other scopes can require objects.<plural>");
+      v.error("requires", "requires '" + req +
+                              "': host facts are only available to node rules; "
+                              "other scopes can require objects.<plural>");
     }
   }
   rule.references = v.stringList("references");
@@ -238,7 +245,8 @@ std::optional<RuleMeta> validate(LuaSandbox& sandbox, const PackSource& pack,
     if (t == LUA_TFUNCTION) {
       if (std::string_view(fn) == "applies") rule.has_applies = true;
     } else if (t == LUA_TNIL) {
-      if (std::string_view(fn) == "check") v.error("check", "field 'check' is required (a function)");
+      if (std::string_view(fn) == "check")
+        v.error("check", "field 'check' is required (a function)");
     } else {
       v.error(fn, v.improper(fn, t, "function"));
     }
@@ -311,10 +319,10 @@ RuleSet loadRules(std::vector<PackSource> packs, const LoadOptions& options) {
       auto rule = validate(**sandbox, pack, path, text, set.messages);
       if (!rule) continue;
       if (auto it = seen.find(rule->id); it != seen.end()) {
-        set.messages.push_back(LoadMessage{rule->display, lineOf(rule->source, "id"),
-                                           "duplicate rule id '" + rule->id + "' (already defined in " +
-                                               it->second + ")",
-                                           true, rule->id});
+        set.messages.push_back(LoadMessage{
+            rule->display, lineOf(rule->source, "id"),
+            "duplicate rule id '" + rule->id + "' (already defined in " + it->second + ")", true,
+            rule->id});
         continue;
       }
       seen.emplace(rule->id, rule->display);

@@ -61,14 +61,14 @@ Status parsePackYaml(PackSource& pack, const std::string& where) {
     pack.description_en = textOf(doc["description"], "en");
     pack.description_zh = textOf(doc["description"], "zh");
   } catch (const YAML::Exception& e) {
-    return makeError(Errc::kParse, where + "/pack.yaml:" + std::to_string(e.mark.line + 1) + ": " +
-                                       e.msg);
+    return makeError(Errc::kParse,
+                     where + "/pack.yaml:" + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }
   return okStatus();
 }
 
-Result<PackSource> packFromFiles(std::map<std::string, std::string> files, const std::string& origin,
-                                 bool builtin) {
+Result<PackSource> packFromFiles(std::map<std::string, std::string> files,
+                                 const std::string& origin, bool builtin) {
   PackSource pack;
   pack.origin = origin;
   pack.builtin = builtin;
@@ -80,10 +80,11 @@ Result<PackSource> packFromFiles(std::map<std::string, std::string> files, const
 Result<std::map<std::string, std::string>> readTree(const fs::path& dir) {
   std::map<std::string, std::string> files;
   std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
-       it.increment(ec)) {
+  for (auto it = fs::recursive_directory_iterator(dir, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (it->is_symlink()) {
-      return makeError(Errc::kIntegrity, it->path().string() + ": symbolic links are not allowed in a rule pack");
+      return makeError(Errc::kIntegrity,
+                       it->path().string() + ": symbolic links are not allowed in a rule pack");
     }
     if (!it->is_regular_file()) continue;
     auto text = readFile(it->path(), kMaxPackFileBytes);
@@ -132,7 +133,8 @@ Result<std::vector<PackSource>> builtinPacks() {
 
 Result<std::vector<PackSource>> readPacks(const fs::path& path) {
   std::error_code ec;
-  if (!fs::exists(path, ec)) return makeError(Errc::kNotFound, path.string() + ": no such rule pack");
+  if (!fs::exists(path, ec))
+    return makeError(Errc::kNotFound, path.string() + ": no such rule pack");
   std::map<std::string, std::string> files;
   std::string origin = path.string();
   if (fs::is_directory(path, ec)) {
@@ -163,8 +165,9 @@ Result<std::vector<PackSource>> readPacks(const fs::path& path) {
   }
   if (packs.empty()) {
     return makeError(Errc::kInvalidArgument,
-                     origin + ": no rule pack found (expected pack.yaml at the top or in "
-                              "its directories)");
+                     origin +
+                         ": no rule pack found (expected pack.yaml at the top or in "
+                         "its directories)");
   }
   return packs;
 }
@@ -178,7 +181,8 @@ std::string LoadMessage::format() const {
 }
 
 bool RuleSet::hasErrors() const {
-  return std::any_of(messages.begin(), messages.end(), [](const LoadMessage& m) { return m.error; });
+  return std::any_of(messages.begin(), messages.end(),
+                     [](const LoadMessage& m) { return m.error; });
 }
 
 const RuleMeta* RuleSet::find(std::string_view id) const {

@@ -51,16 +51,25 @@ RuleTestResult runCase(const RuleSet& rules, const RuleMeta& rule, const model::
   options.jobs = 1;
   options.limits = limits;
   std::vector<model::Finding> findings;
-  auto stats = evaluate(only, sel, **snap, {}, options,
-                        [&](std::vector<model::Finding>&& batch) {
-                          for (auto& f : batch) findings.push_back(std::move(f));
-                        });
+  auto stats = evaluate(only, sel, **snap, {}, options, [&](std::vector<model::Finding>&& batch) {
+    for (auto& f : batch) findings.push_back(std::move(f));
+  });
   if (!stats) return fail(stats.error().message);
   const std::string subject = tc.value("subject", "");
+  if (!subject.empty()) {
+    const auto subjects = (*snap)->subjects(rule.scope);
+    const bool exists = std::any_of(subjects.begin(), subjects.end(),
+                                    [&](const model::Subject& s) { return s.id == subject; });
+    if (!exists) {
+      return fail("subject '" + subject + "' is not in the case's snapshot (scope " +
+                  model::scopeName(rule.scope) + ")");
+    }
+  }
   if (expect_skip) {
     for (const auto& f : findings) {
       if (subject.empty() || f.subject == subject) {
-        return fail(f.subject + ": expected applies() to skip it, got " + model::statusName(f.status));
+        return fail(f.subject + ": expected applies() to skip it, got " +
+                    model::statusName(f.status));
       }
     }
     r.passed = true;
@@ -70,7 +79,8 @@ RuleTestResult runCase(const RuleSet& rules, const RuleMeta& rule, const model::
     findings.erase(std::remove_if(findings.begin(), findings.end(),
                                   [&](const model::Finding& f) { return f.subject != subject; }),
                    findings.end());
-    if (findings.empty()) return fail("no finding for subject '" + subject + "' (does applies() exclude it?)");
+    if (findings.empty())
+      return fail("no finding for subject '" + subject + "' (does applies() exclude it?)");
   } else if (findings.empty()) {
     return fail("the rule produced no finding for this snapshot");
   }
@@ -81,7 +91,8 @@ RuleTestResult runCase(const RuleSet& rules, const RuleMeta& rule, const model::
                   (f.message.empty() ? "" : ": " + f.message));
     }
     if (!message.empty() && f.message.find(message) == std::string::npos) {
-      return fail(f.subject + ": message \"" + f.message + "\" does not contain \"" + message + "\"");
+      return fail(f.subject + ": message \"" + f.message + "\" does not contain \"" + message +
+                  "\"");
     }
   }
   r.passed = true;
@@ -99,9 +110,10 @@ RuleTestReport runRuleTests(const RuleSet& rules, const std::vector<std::string>
   };
   for (const auto& m : rules.messages) {
     if (!m.error) continue;
-    const bool wanted = packs.empty() || std::any_of(packs.begin(), packs.end(), [&](const std::string& p) {
-                          return m.rule_id.starts_with(p + "/");
-                        });
+    const bool wanted =
+        packs.empty() || std::any_of(packs.begin(), packs.end(), [&](const std::string& p) {
+          return m.rule_id.starts_with(p + "/");
+        });
     if (wanted) add(RuleTestResult{m.rule_id, m.file, "load", false, m.format()});
   }
   for (const auto& rule : rules.rules) {
@@ -115,8 +127,9 @@ RuleTestReport runRuleTests(const RuleSet& rules, const std::vector<std::string>
     const std::string display = pack->origin + "/" + test_file;
     auto it = pack->files.find(test_file);
     if (it == pack->files.end()) {
-      add(RuleTestResult{rule.id, display, "fixtures", false,
-                         "no test file " + test_file + " (every rule needs a passing and a failing case)"});
+      add(RuleTestResult{
+          rule.id, display, "fixtures", false,
+          "no test file " + test_file + " (every rule needs a passing and a failing case)"});
       continue;
     }
     auto doc = parseYamlToJson(it->second, display);
@@ -126,7 +139,8 @@ RuleTestReport runRuleTests(const RuleSet& rules, const std::vector<std::string>
     }
     const model::Json cases = doc->is_object() ? doc->value("cases", model::Json()) : model::Json();
     if (!cases.is_array() || cases.empty()) {
-      add(RuleTestResult{rule.id, display, "parse", false, "expected 'cases:' with a list of cases"});
+      add(RuleTestResult{rule.id, display, "parse", false,
+                         "expected 'cases:' with a list of cases"});
       continue;
     }
     bool has_pass = false, has_fail = false;

@@ -43,13 +43,13 @@ struct LuaSandbox::Impl {
   std::string loading_pack;  // pack whose chunk is being loaded (for require)
 
   // Registry references built at creation.
-  int globals_ref = LUA_NOREF;      // the frozen sandbox globals
-  int readonly_ref = LUA_NOREF;     // prelude's readonly(t)
-  int frozen_mt_ref = LUA_NOREF;    // metatable for a rule env after load
-  int loading_mt_ref = LUA_NOREF;   // metatable for a rule env while its chunk runs
-  int lib_cache_ref = LUA_NOREF;    // pack -> { name -> module }
-  int ctx_ref = LUA_NOREF;          // the read-only ctx table
-  int subject_ref = LUA_NOREF;      // cached view of the last subject
+  int globals_ref = LUA_NOREF;     // the frozen sandbox globals
+  int readonly_ref = LUA_NOREF;    // prelude's readonly(t)
+  int frozen_mt_ref = LUA_NOREF;   // metatable for a rule env after load
+  int loading_mt_ref = LUA_NOREF;  // metatable for a rule env while its chunk runs
+  int lib_cache_ref = LUA_NOREF;   // pack -> { name -> module }
+  int ctx_ref = LUA_NOREF;         // the read-only ctx table
+  int subject_ref = LUA_NOREF;     // cached view of the last subject
   const model::Subject* cached_subject = nullptr;
 
   std::vector<LoadedRule> loaded;
@@ -64,8 +64,9 @@ void* resultSentinel();
 
 // lua_json.cpp
 void registerViewType(lua_State* L);
-void pushJson(lua_State* L, const model::Json& value);  // scalars as Lua values, containers as views
-const model::Json* toView(lua_State* L, int idx);         // nullptr if not a view
+void pushJson(lua_State* L,
+              const model::Json& value);           // scalars as Lua values, containers as views
+const model::Json* toView(lua_State* L, int idx);  // nullptr if not a view
 /// Converts a Lua value (tables, views, scalars) to JSON within a byte budget; strings are
 /// made valid UTF-8. Never raises.
 model::Json luaToJson(lua_State* L, int idx, std::size_t budget);

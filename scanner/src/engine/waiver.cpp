@@ -39,8 +39,8 @@ Result<std::vector<Waiver>> parseWaivers(const std::string& yaml_text, const std
       if (!waiver.expires.empty()) {
         auto t = parseRfc3339(waiver.expires);
         if (!t) {
-          return makeError(Errc::kParse, where + ": expires '" + waiver.expires +
-                                             "' is not a date (YYYY-MM-DD)");
+          return makeError(Errc::kParse,
+                           where + ": expires '" + waiver.expires + "' is not a date (YYYY-MM-DD)");
         }
         // A date means "through the end of that day".
         waiver.expires_at = waiver.expires.size() == 10 ? *t + 86400 - 1 : *t;

@@ -89,7 +89,8 @@ Json metaToJson(const SnapshotMeta& meta) {
 
 bool isSafeName(std::string_view name) {
   return !name.empty() && name != "." && name != ".." &&
-         name.find_first_of("/\\") == std::string_view::npos && name.find('\0') == std::string_view::npos;
+         name.find_first_of("/\\") == std::string_view::npos &&
+         name.find('\0') == std::string_view::npos;
 }
 
 }  // namespace
@@ -106,11 +107,11 @@ Result<SnapshotPtr> Snapshot::fromFiles(const std::map<std::string, std::string>
   if (!meta) return std::move(meta).error();
   parseMeta(*meta, snap->meta_);
   if (snap->meta_.schema_version > kSnapshotSchemaVersion) {
-    return makeError(Errc::kUnsupported,
-                     origin + "/snapshot.json: schema_version " +
-                         std::to_string(snap->meta_.schema_version) +
-                         " is newer than this kpatrol supports (" +
-                         std::to_string(kSnapshotSchemaVersion) + "); upgrade kpatrol");
+    return makeError(Errc::kUnsupported, origin + "/snapshot.json: schema_version " +
+                                             std::to_string(snap->meta_.schema_version) +
+                                             " is newer than this kpatrol supports (" +
+                                             std::to_string(kSnapshotSchemaVersion) +
+                                             "); upgrade kpatrol");
   }
   for (const auto& [path, text] : files) {
     const std::string where = origin + "/" + path;
@@ -128,7 +129,8 @@ Result<SnapshotPtr> Snapshot::fromFiles(const std::map<std::string, std::string>
       auto items = listItems(std::move(*doc), where);
       if (!items) return std::move(items).error();
       for (auto& item : *items) {
-        if (!item.is_object()) return makeError(Errc::kParse, where + ": list items must be objects");
+        if (!item.is_object())
+          return makeError(Errc::kParse, where + ": list items must be objects");
         trimObject(item);
       }
       snap->objects_[plural] = std::move(*items);
@@ -154,8 +156,8 @@ Result<SnapshotPtr> Snapshot::loadDirectory(const fs::path& dir) {
     return makeError(Errc::kNotFound, dir.string() + ": no such snapshot directory");
   }
   std::map<std::string, std::string> files;
-  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
-       it.increment(ec)) {
+  for (auto it = fs::recursive_directory_iterator(dir, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (!it->is_regular_file()) continue;
     const std::string rel = fs::relative(it->path(), dir).generic_string();
     if (rel != "snapshot.json" && rel != "errors.json" && !rel.starts_with("objects/") &&
@@ -190,7 +192,8 @@ Result<SnapshotPtr> Snapshot::fromJson(const Json& doc, const std::string& origi
       if (!list) return std::move(list).error();
       for (auto& item : *list) {
         if (!item.is_object()) {
-          return makeError(Errc::kParse, origin + ": objects." + plural + " items must be mappings");
+          return makeError(Errc::kParse,
+                           origin + ": objects." + plural + " items must be mappings");
         }
         trimObject(item);
       }
@@ -222,8 +225,8 @@ Status Snapshot::writeDirectory(const fs::path& dir) const {
   if (auto s = write("snapshot.json", metaToJson(meta_)); !s) return s;
   Json errors = Json::array();
   for (const auto& e : errors_) {
-    errors.push_back({{"subject", e.subject}, {"fact", e.fact}, {"source", e.source},
-                      {"message", e.message}});
+    errors.push_back(
+        {{"subject", e.subject}, {"fact", e.fact}, {"source", e.source}, {"message", e.message}});
   }
   if (auto s = write("errors.json", errors); !s) return s;
   for (const auto& [plural, items] : objects_) {
@@ -262,7 +265,8 @@ std::size_t Snapshot::objectCount() const noexcept {
   return n;
 }
 
-const CollectionError* Snapshot::errorFor(std::string_view subject_id, std::string_view fact) const {
+const CollectionError* Snapshot::errorFor(std::string_view subject_id,
+                                          std::string_view fact) const {
   for (const auto& e : errors_) {
     if (e.subject != subject_id && e.subject != "*") continue;
     if (e.fact == "*" || e.fact == fact) return &e;
@@ -301,9 +305,10 @@ void Snapshot::index() {
     }
   }
   for (const auto& [name, facts] : node_facts_) {
-    const bool known = std::any_of(nodes.begin(), nodes.end(),
-                                   [&](const Subject& s) { return s.name == name; });
-    if (!known) nodes.push_back(Subject{Scope::kNode, "node/" + name, "Node", name, "", nullptr, &facts});
+    const bool known =
+        std::any_of(nodes.begin(), nodes.end(), [&](const Subject& s) { return s.name == name; });
+    if (!known)
+      nodes.push_back(Subject{Scope::kNode, "node/" + name, "Node", name, "", nullptr, &facts});
   }
   if (const Json* list = objects("namespaces")) {
     for (const auto& obj : *list) {

@@ -4,8 +4,8 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
-#include <csignal>
 #include <unistd.h>
+#include <csignal>
 
 #include <filesystem>
 
@@ -25,10 +25,11 @@ TEST_CASE("fs: writeFileAtomic creates 0600 files and replaces atomically") {
   auto text = readFile(file);
   REQUIRE(text.ok());
   CHECK(*text == "two");
-  struct stat st{};
+  struct stat st {};
   REQUIRE(::stat(file.c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
-  CHECK(std::distance(fs::directory_iterator(dir / "sub"), fs::directory_iterator()) == 1);  // no temp left
+  CHECK(std::distance(fs::directory_iterator(dir / "sub"), fs::directory_iterator()) ==
+        1);  // no temp left
   auto big = readFile(file, 2);
   REQUIRE_FALSE(big.ok());
   CHECK(big.error().message.find("larger than the limit") != std::string::npos);

@@ -23,8 +23,9 @@ engine::RuleSet builtinRules() {
 std::string dumpFindings(const std::vector<model::Finding>& findings) {
   std::string out;
   for (const auto& f : findings) {
-    out += std::to_string(f.seq) + " " + f.rule_id + " " + f.subject + " " + model::statusName(f.status) +
-           " " + f.message + " " + f.evidence.dump() + " " + f.waiver + "\n";
+    out += std::to_string(f.seq) + " " + f.rule_id + " " + f.subject + " " +
+           model::statusName(f.status) + " " + f.message + " " + f.evidence.dump() + " " +
+           f.waiver + "\n";
   }
   return out;
 }
@@ -64,11 +65,15 @@ TEST_CASE("evaluator: -j1 and -j4 give byte-identical findings on the demo clust
 }
 
 TEST_CASE("evaluator: a missing fact is an error with the collector's reason, never a pass") {
-  auto rules = engine::loadRules({pack("t", {
-      {"k.lua", ruleSource("t/k", "return ctx.pass('looked at kubelet')", "node", "  requires = { \"kubelet\" },\n")},
-      {"o.lua", ruleSource("t/o", "return ctx.pass()", "cluster", "  requires = { \"objects.roles\" },\n")},
-      {"p.lua", ruleSource("t/p", "return ctx.pass(tostring(#ctx.objects('secrets')))", "cluster")},
-  })});
+  auto rules = engine::loadRules({pack(
+      "t", {
+               {"k.lua", ruleSource("t/k", "return ctx.pass('looked at kubelet')", "node",
+                                    "  requires = { \"kubelet\" },\n")},
+               {"o.lua", ruleSource("t/o", "return ctx.pass()", "cluster",
+                                    "  requires = { \"objects.roles\" },\n")},
+               {"p.lua",
+                ruleSource("t/p", "return ctx.pass(tostring(#ctx.objects('secrets')))", "cluster")},
+           })});
   REQUIRE(rules.rules.size() == 3);
   auto snap = snapshotOf(R"({
     "meta": {"created_at": "2026-11-30T02:00:00Z"},
@@ -88,13 +93,15 @@ TEST_CASE("evaluator: a missing fact is an error with the collector's reason, ne
   CHECK(findingFor(findings, "t/o")->status == model::Status::kError);
   CHECK(findingFor(findings, "t/o")->message.find("403 Forbidden") != std::string::npos);
   CHECK(findingFor(findings, "t/p")->status == model::Status::kError);
-  CHECK(findingFor(findings, "t/p")->message.find("objects.secrets not collected") != std::string::npos);
+  CHECK(findingFor(findings, "t/p")->message.find("objects.secrets not collected") !=
+        std::string::npos);
 }
 
 TEST_CASE("evaluator: waivers apply to matching failures until they expire") {
-  auto rules = engine::loadRules({pack("t", {
-      {"f.lua", ruleSource("t/f", "return ctx.fail('bad ' .. s.name)", "pod")},
-  })});
+  auto rules = engine::loadRules(
+      {pack("t", {
+                     {"f.lua", ruleSource("t/f", "return ctx.fail('bad ' .. s.name)", "pod")},
+                 })});
   auto snap = snapshotOf(R"({"meta": {"created_at": "2026-11-30T02:00:00Z"},
     "objects": {"pods": [{"metadata": {"name": "a", "namespace": "kube-system"}},
                          {"metadata": {"name": "b", "namespace": "shop"}},
@@ -111,13 +118,15 @@ waivers:
     owner: shop-team
     reason: migration in progress
     expires: 2026-11-29
-)", "waivers.yaml");
+)",
+                                      "waivers.yaml");
   REQUIRE(waivers.ok());
   engine::EvalStats stats;
   auto findings = runAll(rules, *snap, {}, *waivers, &stats);
   const auto* a = findingFor(findings, "t/f", "pod/kube-system/a");
   CHECK(a->status == model::Status::kWaived);
-  CHECK(a->waiver.find("platform-team: system pods are reviewed separately (until 2027-01-31)") == 0);
+  CHECK(a->waiver.find("platform-team: system pods are reviewed separately (until 2027-01-31)") ==
+        0);
   CHECK(findingFor(findings, "t/f", "pod/shop/b")->status == model::Status::kFail);  // expired
   CHECK(findingFor(findings, "t/f", "pod/shop/c")->status == model::Status::kFail);
   CHECK(stats.waiver_matches == std::vector<std::uint64_t>{1, 0});
@@ -125,10 +134,14 @@ waivers:
 
 TEST_CASE("evaluator: a cancelled evaluation stops between units and says so") {
   // Each check burns a little CPU so that units are still running when the flag is set.
-  auto rules = engine::loadRules({pack("t", {{"p.lua", ruleSource("t/p", "local n = 0 for i = 1, 300000 do n = n + i end return ctx.pass()", "pod")}})});
+  auto rules = engine::loadRules({pack(
+      "t", {{"p.lua",
+             ruleSource("t/p", "local n = 0 for i = 1, 300000 do n = n + i end return ctx.pass()",
+                        "pod")}})});
   std::string pods;
   for (int i = 0; i < 200; ++i) {
-    pods += std::string(i ? "," : "") + R"({"metadata": {"name": "p)" + std::to_string(i) + R"(", "namespace": "n"}})";
+    pods += std::string(i ? "," : "") + R"({"metadata": {"name": "p)" + std::to_string(i) +
+            R"(", "namespace": "n"}})";
   }
   auto snap = snapshotOf(R"({"objects": {"pods": [)" + pods + "]}}");
   std::atomic<bool> cancel{false};
@@ -181,7 +194,8 @@ TEST_CASE("evaluator: ctx.effective prefers the flag, then the config file, then
     return ctx.pass(tostring(v) .. "/" .. tostring(src))
   )";
   auto rules = engine::loadRules({pack("t", {{"e.lua", ruleSource("t/e", body, "node")}})});
-  auto snap = snapshotOf(R"({"objects": {"nodes": [{"metadata": {"name": "flag"}}, {"metadata": {"name": "cfg"}},
+  auto snap = snapshotOf(
+      R"({"objects": {"nodes": [{"metadata": {"name": "flag"}}, {"metadata": {"name": "cfg"}},
                                                    {"metadata": {"name": "none"}}]},
     "nodes": {"flag": {"kubelet": {"args": {"anonymous-auth": "false"},
                                    "config": {"authentication": {"anonymous": {"enabled": true}}}}},

@@ -19,11 +19,13 @@ TEST_CASE("profile: glob matching") {
 }
 
 TEST_CASE("profile: groups select rules with weights and parameter overrides") {
-  auto rules = engine::loadRules({pack("t", {
-      {"a.lua", ruleSource("t/a", "return ctx.pass()", "cluster", "  params = { days = { default = 30 }, mode = 'strict' },\n")},
-      {"b.lua", ruleSource("t/b", "return ctx.pass()")},
-      {"c.lua", ruleSource("t/c", "return ctx.pass()")},
-  })});
+  auto rules = engine::loadRules({pack(
+      "t", {
+               {"a.lua", ruleSource("t/a", "return ctx.pass()", "cluster",
+                                    "  params = { days = { default = 30 }, mode = 'strict' },\n")},
+               {"b.lua", ruleSource("t/b", "return ctx.pass()")},
+               {"c.lua", ruleSource("t/c", "return ctx.pass()")},
+           })});
   REQUIRE(rules.rules.size() == 3);
   auto profile = engine::parseProfile(R"(
 profile: custom
@@ -38,7 +40,8 @@ groups:
     include: ["t/a", "nomatch/*"]
 params:
   t/a: { days: 60 }
-)", "custom.yaml");
+)",
+                                      "custom.yaml");
   REQUIRE(profile.ok());
   CHECK(profile->title_zh == "自定义");
   auto sel = engine::selectRules(rules, *profile, {});
@@ -55,9 +58,12 @@ params:
 }
 
 TEST_CASE("profile: an unknown parameter is an error; extra packs are always evaluated") {
-  auto rules = engine::loadRules({pack("t", {{"a.lua", ruleSource("t/a", "return ctx.pass()")}}),
-                                  pack("extra", {{"x.lua", ruleSource("extra/x", "return ctx.pass()")}})});
-  auto profile = engine::parseProfile("profile: p\ngroups:\n  - id: g\n    include: [t/a]\nparams:\n  t/a: { typo: 1 }\n", "p.yaml");
+  auto rules =
+      engine::loadRules({pack("t", {{"a.lua", ruleSource("t/a", "return ctx.pass()")}}),
+                         pack("extra", {{"x.lua", ruleSource("extra/x", "return ctx.pass()")}})});
+  auto profile = engine::parseProfile(
+      "profile: p\ngroups:\n  - id: g\n    include: [t/a]\nparams:\n  t/a: { typo: 1 }\n",
+      "p.yaml");
   REQUIRE(profile.ok());
   auto sel = engine::selectRules(rules, *profile, {"extra"});
   REQUIRE(sel.entries.size() == 2);  // sorted by id
@@ -70,7 +76,9 @@ TEST_CASE("profile: an unknown parameter is an error; extra packs are always eva
 }
 
 TEST_CASE("profile: malformed profiles and waivers name the file and line") {
-  auto p = engine::parseProfile("profile: x\ngroups:\n  - id: a\n    include: [t/a]\n  - id: a\n    include: [t/b]\n", "dup.yaml");
+  auto p = engine::parseProfile(
+      "profile: x\ngroups:\n  - id: a\n    include: [t/a]\n  - id: a\n    include: [t/b]\n",
+      "dup.yaml");
   REQUIRE_FALSE(p.ok());
   CHECK(p.error().message == "dup.yaml:5: duplicate group id 'a'");
   auto bad = engine::parseProfile("profile: x\ngroups: [\n", "bad.yaml");
@@ -79,7 +87,8 @@ TEST_CASE("profile: malformed profiles and waivers name the file and line") {
   auto w = engine::parseWaivers("waivers:\n  - rule: t/a\n    owner: me\n", "w.yaml");
   REQUIRE_FALSE(w.ok());
   CHECK(w.error().message == "w.yaml:2: waiver needs 'reason'");
-  auto d = engine::parseWaivers("waivers:\n  - {rule: t/a, owner: me, reason: r, expires: soon}\n", "w.yaml");
+  auto d = engine::parseWaivers("waivers:\n  - {rule: t/a, owner: me, reason: r, expires: soon}\n",
+                                "w.yaml");
   REQUIRE_FALSE(d.ok());
   CHECK(d.error().message.find("expires 'soon' is not a date") != std::string::npos);
 }

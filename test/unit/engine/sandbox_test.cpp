@@ -85,7 +85,8 @@ TEST_CASE("sandbox: the string metatable and shared libraries are locked") {
       {"meta.lua", ruleSource("t/meta", "return ctx.pass(tostring(getmetatable('')))")},
       {"upper.lua", ruleSource("t/upper", "string.upper = nil return ctx.pass()")},
       {"tbl.lua", ruleSource("t/tbl", "table.insert = function() end return ctx.pass()")},
-      {"zafter.lua", ruleSource("t/zafter", "return ctx.pass(string.upper('ok') .. tostring(#table))")},
+      {"zafter.lua",
+       ruleSource("t/zafter", "return ctx.pass(string.upper('ok') .. tostring(#table))")},
   });
   CHECK(findingFor(findings, "t/meta")->message == "locked");
   CHECK(findingFor(findings, "t/upper")->status == model::Status::kError);
@@ -107,7 +108,8 @@ TEST_CASE("sandbox: rules cannot see or change each other's globals") {
   // A global made while the file loads is visible to that rule only.
   CHECK(findingFor(findings, "t/a")->message == "42");
   CHECK(findingFor(findings, "t/b")->status == model::Status::kError);
-  CHECK(findingFor(findings, "t/b")->message.find("undefined global 'helper_a'") != std::string::npos);
+  CHECK(findingFor(findings, "t/b")->message.find("undefined global 'helper_a'") !=
+        std::string::npos);
   // After loading, the environment is frozen: check() cannot keep state in globals.
   CHECK(findingFor(findings, "t/c")->status == model::Status::kError);
   CHECK(findingFor(findings, "t/c")->message.find("may not create globals") != std::string::npos);
@@ -120,12 +122,16 @@ TEST_CASE("sandbox: an infinite loop is stopped by the time budget, even inside 
       {"ploop.lua", ruleSource("t/ploop",
                                "for i = 1, 1000 do pcall(function() while true do end end) end\n"
                                "return ctx.pass('escaped the budget')")},
-      {"xloop.lua", ruleSource("t/xloop",
-                               "local ok = xpcall(function() while true do end end, function() while true do end end)\n"
-                               "return ctx.pass('escaped')")},
-      {"yclose.lua", ruleSource("t/yclose",
-                               "local x <close> = setmetatable({}, { __close = function() while true do end end })\n"
-                               "while true do end")},
+      {"xloop.lua",
+       ruleSource(
+           "t/xloop",
+           "local ok = xpcall(function() while true do end end, function() while true do end end)\n"
+           "return ctx.pass('escaped')")},
+      {"yclose.lua",
+       ruleSource(
+           "t/yclose",
+           "local x <close> = setmetatable({}, { __close = function() while true do end end })\n"
+           "while true do end")},
       {"ygc.lua", ruleSource("t/ygc",
                              "setmetatable({}, { __gc = function() while true do end end })\n"
                              "return ctx.pass('finalizer planted')")},
@@ -149,15 +155,21 @@ TEST_CASE("sandbox: an infinite loop is stopped by the time budget, even inside 
 
 TEST_CASE("sandbox: a memory bomb is stopped by the cap, even inside pcall") {
   auto findings = runRules({
-      {"bomb.lua", ruleSource("t/bomb", "local t = {} while true do t[#t + 1] = string.rep('x', 4096) .. #t end")},
-      {"pbomb.lua", ruleSource("t/pbomb",
-                               "local ok = pcall(function() local t = {} while true do t[#t + 1] = "
-                               "string.rep('y', 4096) .. #t end end)\nreturn ctx.pass('survived')")},
+      {"bomb.lua",
+       ruleSource("t/bomb",
+                  "local t = {} while true do t[#t + 1] = string.rep('x', 1 << 20) .. #t end")},
+      {"pbomb.lua",
+       ruleSource("t/pbomb",
+                  "local ok = pcall(function() local t = {} while true do t[#t + 1] = "
+                  "string.rep('y', 1 << 20) .. #t end end)\nreturn ctx.pass('survived')")},
       {"rep.lua", ruleSource("t/rep", "return ctx.pass(string.rep('x', 1 << 40))")},
-      {"zok.lua", ruleSource("t/zok", "local t = {} for i = 1, 1000 do t[i] = i end return ctx.pass(tostring(#t))")},
+      {"zok.lua",
+       ruleSource("t/zok",
+                  "local t = {} for i = 1, 1000 do t[i] = i end return ctx.pass(tostring(#t))")},
   });
   CHECK(findingFor(findings, "t/bomb")->status == model::Status::kError);
-  CHECK(findingFor(findings, "t/bomb")->message.find("memory limit of 16 MiB exceeded") != std::string::npos);
+  CHECK(findingFor(findings, "t/bomb")->message.find("memory limit of 16 MiB exceeded") !=
+        std::string::npos);
   CHECK(findingFor(findings, "t/pbomb")->status == model::Status::kError);
   CHECK(findingFor(findings, "t/pbomb")->message.find("memory limit") != std::string::npos);
   CHECK(findingFor(findings, "t/rep")->status == model::Status::kError);
@@ -168,15 +180,18 @@ TEST_CASE("sandbox: a memory bomb is stopped by the cap, even inside pcall") {
 TEST_CASE("sandbox: crashing rules give error findings and the scan goes on") {
   auto findings = runRules({
       {"a_table_err.lua", ruleSource("t/a_table_err", "error({})")},
-      {"b_tostring.lua", ruleSource("t/b_tostring",
-                                    "error(setmetatable({}, { __tostring = function() error('again') end }))")},
+      {"b_tostring.lua",
+       ruleSource("t/b_tostring",
+                  "error(setmetatable({}, { __tostring = function() error('again') end }))")},
       {"c_nil.lua", ruleSource("t/c_nil", "return s.nothing.here")},
       {"d_none.lua", ruleSource("t/d_none", "return")},
       {"e_wrong.lua", ruleSource("t/e_wrong", "return { status = 'pass' }")},
-      {"f_deep.lua", ruleSource("t/f_deep", "local function f(n) return f(n + 1) + 1 end return ctx.pass(f(1))")},
+      {"f_deep.lua",
+       ruleSource("t/f_deep", "local function f(n) return f(n + 1) + 1 end return ctx.pass(f(1))")},
       {"g_ok.lua", ruleSource("t/g_ok", "return ctx.pass()")},
   });
-  for (const char* id : {"t/a_table_err", "t/b_tostring", "t/c_nil", "t/d_none", "t/e_wrong", "t/f_deep"}) {
+  for (const char* id :
+       {"t/a_table_err", "t/b_tostring", "t/c_nil", "t/d_none", "t/e_wrong", "t/f_deep"}) {
     const auto* f = findingFor(findings, id);
     REQUIRE_MESSAGE(f != nullptr, id);
     CHECK_MESSAGE(f->status == model::Status::kError, id);
@@ -190,9 +205,13 @@ TEST_CASE("sandbox: crashing rules give error findings and the scan goes on") {
 
 TEST_CASE("sandbox: snapshot data is read-only and ctx.copy gives a writable copy") {
   auto findings = runRules({
-      {"w.lua", ruleSource("t/w", "local p = ctx.objects('pods')[1]\np.metadata.name = 'x'\nreturn ctx.pass()")},
-      {"c.lua", ruleSource("t/c", "local p = ctx.copy(ctx.objects('pods')[1])\np.metadata.name = 'x'\n"
-                                  "return ctx.pass(p.metadata.name .. ctx.objects('pods')[1].metadata.name)")},
+      {"w.lua",
+       ruleSource("t/w",
+                  "local p = ctx.objects('pods')[1]\np.metadata.name = 'x'\nreturn ctx.pass()")},
+      {"c.lua",
+       ruleSource("t/c",
+                  "local p = ctx.copy(ctx.objects('pods')[1])\np.metadata.name = 'x'\n"
+                  "return ctx.pass(p.metadata.name .. ctx.objects('pods')[1].metadata.name)")},
   });
   CHECK(findingFor(findings, "t/w")->status == model::Status::kError);
   CHECK(findingFor(findings, "t/w")->message.find("read-only") != std::string::npos);
@@ -201,9 +220,13 @@ TEST_CASE("sandbox: snapshot data is read-only and ctx.copy gives a writable cop
 
 TEST_CASE("sandbox: require loads only pack libraries, read-only and without escapes") {
   auto findings = runRules({
-      {"lib/helper.lua", "local M = {}\nfunction M.twice(x) return 2 * x end\nM.io_visible = pcall(function() return io end)\nreturn M\n"},
-      {"a.lua", "local h = require('helper')\nreturn {\n" +
-                    ruleSource("t/a", "return ctx.pass(tostring(h.twice(21)) .. tostring(h.io_visible))").substr(8)},
+      {"lib/helper.lua",
+       "local M = {}\nfunction M.twice(x) return 2 * x end\nM.io_visible = pcall(function() return "
+       "io end)\nreturn M\n"},
+      {"a.lua",
+       "local h = require('helper')\nreturn {\n" +
+           ruleSource("t/a", "return ctx.pass(tostring(h.twice(21)) .. tostring(h.io_visible))")
+               .substr(8)},
       {"b.lua", "local h = require('helper')\nreturn {\n" +
                     ruleSource("t/b", "h.twice = nil return ctx.pass()").substr(8)},
       {"c.lua", ruleSource("t/c", "local m = require('os') return ctx.pass()")},
@@ -218,8 +241,10 @@ TEST_CASE("sandbox: evidence is converted with a size cap and valid UTF-8") {
   engine::EvalOptions o = fastLimits();
   o.limits.max_evidence_bytes = 1024;
   auto findings = runRules(
-      {{"e.lua", ruleSource("t/e", "local t = {} for i = 1, 1000 do t['k' .. i] = string.rep('v', 50) end\n"
-                                   "t.bad = '\\xff\\xfe ok'\nreturn ctx.fail('big', t)")}},
+      {{"e.lua",
+        ruleSource("t/e",
+                   "local t = {} for i = 1, 1000 do t['k' .. i] = string.rep('v', 50) end\n"
+                   "t.bad = '\\xff\\xfe ok'\nreturn ctx.fail('big', t)")}},
       o);
   const auto* f = findingFor(findings, "t/e");
   REQUIRE(f != nullptr);

@@ -34,8 +34,9 @@ TEST_CASE("snapshot: the demo cluster has 3 control-plane nodes, 5 workers and ~
   CHECK(s.nodeFacts("worker-3") != nullptr);
   // Subjects of a scope come out sorted by id: the order findings follow.
   const auto pods = s.subjects(model::Scope::kPod);
-  CHECK(std::is_sorted(pods.begin(), pods.end(),
-                       [](const model::Subject& a, const model::Subject& b) { return a.id < b.id; }));
+  CHECK(
+      std::is_sorted(pods.begin(), pods.end(),
+                     [](const model::Subject& a, const model::Subject& b) { return a.id < b.id; }));
   CHECK(s.subjects(model::Scope::kNode)[0].id == "node/master-1");
   CHECK(s.subjects(model::Scope::kNode)[0].facts != nullptr);
 }
@@ -83,7 +84,8 @@ TEST_CASE("snapshot: errorFor matches the subject and the fact path") {
   auto snap = model::Snapshot::fromJson(model::Json::parse(R"({"errors": [
       {"subject": "node/a", "fact": "kubelet", "source": "ssh", "message": "m1"},
       {"subject": "node/b", "fact": "*", "source": "ssh", "message": "m2"},
-      {"subject": "cluster", "fact": "objects.roles", "source": "api", "message": "m3"}]})"), "t");
+      {"subject": "cluster", "fact": "objects.roles", "source": "api", "message": "m3"}]})"),
+                                        "t");
   REQUIRE(snap.ok());
   const auto& s = **snap;
   CHECK(s.errorFor("node/a", "kubelet.config")->message == "m1");
@@ -97,7 +99,8 @@ TEST_CASE("snapshot: errorFor matches the subject and the fact path") {
 
 TEST_CASE("snapshot: managedFields are dropped on load") {
   auto snap = model::Snapshot::fromJson(model::Json::parse(R"({"objects": {"pods": [
-      {"metadata": {"name": "p", "namespace": "n", "managedFields": [{"manager": "kubectl"}]}}]}})"), "t");
+      {"metadata": {"name": "p", "namespace": "n", "managedFields": [{"manager": "kubectl"}]}}]}})"),
+                                        "t");
   REQUIRE(snap.ok());
   CHECK_FALSE((*(*snap)->objects("pods"))[0]["metadata"].contains("managedFields"));
 }

@@ -47,7 +47,7 @@ struct Selection {
     model::Json params;  // defaults overlaid with the profile's values
     std::vector<Member> groups;
   };
-  std::vector<Entry> entries;  // sorted by rule id
+  std::vector<Entry> entries;         // sorted by rule id
   std::vector<LoadMessage> messages;  // unknown params, patterns that matched nothing
 };
 
@@ -57,11 +57,11 @@ Selection selectRules(const RuleSet& rules, const Profile& profile,
                       const std::vector<std::string>& always_packs);
 
 struct Waiver {
-  std::string rule;          // glob over rule ids
-  std::string subject;       // glob over subject ids
+  std::string rule;     // glob over rule ids
+  std::string subject;  // glob over subject ids
   std::string owner;
   std::string reason;
-  std::string expires;       // YYYY-MM-DD, empty = never
+  std::string expires;          // YYYY-MM-DD, empty = never
   std::int64_t expires_at = 0;  // epoch seconds, end of that day (UTC); 0 = never
   int line = 0;
 };

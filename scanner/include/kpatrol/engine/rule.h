@@ -17,12 +17,12 @@ inline constexpr int kRuleApiVersion = 1;
 
 /// A pack's files as loaded from the embedded tree, a directory or a .tar.gz.
 struct PackSource {
-  std::string name;      // from pack.yaml
+  std::string name;  // from pack.yaml
   std::string version;
   int api = kRuleApiVersion;
   std::string description_en;
   std::string description_zh;
-  std::string origin;    // "builtin", a directory or an archive path (for messages)
+  std::string origin;  // "builtin", a directory or an archive path (for messages)
   bool builtin = false;
   std::map<std::string, std::string> files;  // relative path -> content
 };

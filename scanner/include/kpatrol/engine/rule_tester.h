@@ -12,10 +12,10 @@ namespace kpatrol::engine {
 
 struct RuleTestResult {
   std::string rule_id;
-  std::string file;       // the test file
+  std::string file;  // the test file
   std::string case_name;
   bool passed = false;
-  std::string detail;     // why it failed
+  std::string detail;  // why it failed
 };
 
 struct RuleTestReport {

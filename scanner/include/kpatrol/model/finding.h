@@ -12,8 +12,8 @@ namespace kpatrol::model {
 
 /// What a check concluded. `error` means it could not be evaluated: never counted as pass or fail.
 enum class Status { kPass, kWarn, kFail, kError, kNa, kManual, kWaived };
-inline constexpr Status kAllStatuses[] = {Status::kPass, Status::kWarn,   Status::kFail,
-                                          Status::kError, Status::kNa,    Status::kManual,
+inline constexpr Status kAllStatuses[] = {Status::kPass,  Status::kWarn, Status::kFail,
+                                          Status::kError, Status::kNa,   Status::kManual,
                                           Status::kWaived};
 const char* statusName(Status status) noexcept;
 /// The seeds' vocabulary: 正常 / 警告 / 异常 / 未知 ...
@@ -30,13 +30,13 @@ std::optional<Severity> parseSeverity(std::string_view name) noexcept;
 struct Finding {
   std::uint64_t seq = 0;  // deterministic position in the scan's output order
   std::string rule_id;
-  std::string subject;    // Subject::id
+  std::string subject;  // Subject::id
   Scope scope = Scope::kCluster;
   Status status = Status::kError;
   Severity severity = Severity::kMedium;
   std::string message;
-  Json evidence;          // small JSON value (size-capped by the engine)
-  std::string waiver;     // for waived findings: "owner: reason (expires ...)"
+  Json evidence;       // small JSON value (size-capped by the engine)
+  std::string waiver;  // for waived findings: "owner: reason (expires ...)"
   std::int64_t duration_us = 0;
 };
 

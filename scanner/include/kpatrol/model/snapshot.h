@@ -41,20 +41,20 @@ struct CollectionError {
 
 struct SnapshotMeta {
   int schema_version = kSnapshotSchemaVersion;
-  std::string created_at;       // RFC 3339, UTC: the scan time rules see through ctx.now()
+  std::string created_at;  // RFC 3339, UTC: the scan time rules see through ctx.now()
   std::string cluster_name;
-  std::string cluster_uid;      // kube-system namespace uid: stable identity across scans
-  std::string cluster_version;  // gitVersion, e.g. "v1.28.3"
-  std::string flavour;          // kubeadm | ack-managed | ack-dedicated | k3s | unknown
-  std::string tool_version;     // kpatrol version that collected it
+  std::string cluster_uid;       // kube-system namespace uid: stable identity across scans
+  std::string cluster_version;   // gitVersion, e.g. "v1.28.3"
+  std::string flavour;           // kubeadm | ack-managed | ack-dedicated | k3s | unknown
+  std::string tool_version;      // kpatrol version that collected it
   Json sources = Json::array();  // [{ "type": "demo"|"api"|"ssh"|"manifests"|..., ... }]
 };
 
 /// One thing a rule is evaluated against. Pointers point into the owning Snapshot.
 struct Subject {
   Scope scope = Scope::kCluster;
-  std::string id;         // "cluster", "node/<n>", "namespace/<n>", "pod/<ns>/<n>", "<kind>/<ns>/<n>"
-  std::string kind;       // API kind ("Pod", "Deployment", ...), "Cluster" for the cluster
+  std::string id;    // "cluster", "node/<n>", "namespace/<n>", "pod/<ns>/<n>", "<kind>/<ns>/<n>"
+  std::string kind;  // API kind ("Pod", "Deployment", ...), "Cluster" for the cluster
   std::string name;
   std::string namespace_;
   const Json* object = nullptr;  // the API object, if any
@@ -87,7 +87,8 @@ class Snapshot {
   std::span<const Subject> subjects(Scope scope) const;
   const std::vector<CollectionError>& errors() const noexcept { return errors_; }
   /// The collection error that explains why `fact` of `subject_id` is missing: an error on the
-  /// same subject (or "cluster"/"*" wildcard) whose fact equals the path, is a prefix of it, or is "*".
+  /// same subject (or "cluster"/"*" wildcard) whose fact equals the path, is a prefix of it, or is
+  /// "*".
   const CollectionError* errorFor(std::string_view subject_id, std::string_view fact) const;
   std::size_t objectCount() const noexcept;
 
@@ -109,8 +110,11 @@ struct WorkloadKind {
   std::string_view plural;
   std::string_view kind;
 };
-inline constexpr WorkloadKind kWorkloadKinds[] = {
-    {"deployments", "Deployment"}, {"daemonsets", "DaemonSet"}, {"statefulsets", "StatefulSet"},
-    {"replicasets", "ReplicaSet"}, {"jobs", "Job"},             {"cronjobs", "CronJob"}};
+inline constexpr WorkloadKind kWorkloadKinds[] = {{"deployments", "Deployment"},
+                                                  {"daemonsets", "DaemonSet"},
+                                                  {"statefulsets", "StatefulSet"},
+                                                  {"replicasets", "ReplicaSet"},
+                                                  {"jobs", "Job"},
+                                                  {"cronjobs", "CronJob"}};
 
 }  // namespace kpatrol::model

@@ -114,7 +114,7 @@ class Store {
   Status finishScan(std::int64_t scan_id, ScanState state, const std::string& finished_at);
 
   Result<ScanRecord> scan(std::int64_t scan_id) const;
-  Result<std::vector<ScanRecord>> scans() const;  // newest first
+  Result<std::vector<ScanRecord>> scans() const;                             // newest first
   Result<std::vector<model::Finding>> findings(std::int64_t scan_id) const;  // by seq
   Result<std::vector<RuleRecord>> rules(std::int64_t scan_id) const;         // by rule_id
   Result<std::vector<WaiverRecord>> waivers(std::int64_t scan_id) const;
