@@ -28,6 +28,16 @@ Result<ScanData> loadScan(const store::Store& db, std::int64_t scan_id) {
   auto errors = db.collectionErrors(scan_id);
   if (!errors) return std::move(errors).error();
   data.errors = std::move(*errors);
+  auto history = scanHistory(db, data.scan);
+  if (!history) return std::move(history).error();
+  data.history = std::move(*history);
+  auto previous = previousScan(db, data.scan);
+  if (!previous) return std::move(previous).error();
+  if (*previous) {
+    auto diff = diffScans(db, **previous, scan_id);
+    if (!diff) return std::move(diff).error();
+    data.since_previous = std::move(*diff);
+  }
   return data;
 }
 
@@ -122,6 +132,39 @@ std::string renderJson(const ScanData& data) {
                        {"matched", w.matched}});
   }
   doc["waivers"] = std::move(waivers);
+  Json history = Json::array();
+  for (const auto& h : data.history) {
+    history.push_back({{"scan_id", h.scan_id},
+                       {"started_at", h.started_at},
+                       {"snapshot_time", h.snapshot_time},
+                       {"score", h.score ? Json(*h.score) : Json(nullptr)},
+                       {"grade", h.grade},
+                       {"counts", countsJson(h.counts)}});
+  }
+  doc["history"] = std::move(history);
+  if (data.since_previous) {
+    const auto& d = *data.since_previous;
+    Json entries = Json::array();
+    for (const auto& e : d.entries) {
+      if (e.change == Change::kUnchanged) continue;
+      entries.push_back({{"id", e.finding_id},
+                         {"rule_id", e.rule_id},
+                         {"subject", e.subject},
+                         {"change", changeName(e.change)},
+                         {"before", e.before ? Json(model::statusName(*e.before)) : Json(nullptr)},
+                         {"after", e.after ? Json(model::statusName(*e.after)) : Json(nullptr)},
+                         {"severity", model::severityName(e.severity)},
+                         {"message", e.message}});
+    }
+    doc["since_previous"] = {{"scan_id", d.from_scan},
+                             {"new", d.count(Change::kNew)},
+                             {"resolved", d.count(Change::kResolved)},
+                             {"changed", d.count(Change::kChanged)},
+                             {"unchanged", d.count(Change::kUnchanged)},
+                             {"entries", std::move(entries)}};
+  } else {
+    doc["since_previous"] = nullptr;
+  }
   return doc.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 

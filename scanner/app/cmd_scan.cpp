@@ -227,11 +227,17 @@ int runScan(const GlobalOptions& global, const ScanOptions& opt) {
   std::vector<std::string> formats =
       global.formats.empty() ? std::vector<std::string>{"json"} : global.formats;
   std::vector<std::string> written_files;
+  report::RenderOptions render_options;
+  render_options.lang = global.lang;
   for (const auto& format : formats) {
-    const fs::path file =
-        fs::path(global.out) / ("kpatrol-scan-" + std::to_string(*scan_id) + "." + format);
-    if (auto s = writeFileAtomic(file, report::renderJson(*data)); !s) return fail(s.error());
-    written_files.push_back(file.string());
+    auto files = report::render(*data, format, render_options);
+    if (!files) return fail(files.error());
+    for (const auto& file : *files) {
+      const fs::path path =
+          fs::path(global.out) / ("kpatrol-scan-" + std::to_string(*scan_id) + file.suffix);
+      if (auto s = writeFileAtomic(path, file.content); !s) return fail(s.error());
+      written_files.push_back(path.string());
+    }
   }
   if (!opt.quiet) {
     report::ConsoleOptions console;

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <iostream>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include "app.h"
+
 #include "kpatrol/core/logging.h"
+#include "kpatrol/report/report.h"
 
 int main(int argc, char** argv) {
   using namespace kpatrol::app;
@@ -32,8 +36,11 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"en", "zh"}));
   app.add_option("-j,--jobs", global.jobs, "evaluator threads (default: one per core)")
       ->check(CLI::Range(0u, 256u));
-  app.add_option("--format", global.formats, "report formats to write: json (repeatable)")
-      ->check(CLI::IsMember({"json"}))
+  app.add_option("--format", global.formats,
+                 "report formats to write, comma-separated or repeated: " +
+                     fmt::format("{}", fmt::join(kpatrol::report::renderFormats(), ", ")) +
+                     " (default json)")
+      ->check(CLI::IsMember(kpatrol::report::renderFormats()))
       ->delimiter(',');
   app.add_option("--out", global.out, "directory for reports");
 
