@@ -16,5 +16,7 @@ struct EmbeddedFile {
 std::span<const EmbeddedFile> builtinRuleFiles();
 /// The demo cluster snapshot (fixtures/demo/).
 std::span<const EmbeddedFile> demoSnapshotFiles();
+/// The HTML report's template, styles and scripts (report/assets/).
+std::span<const EmbeddedFile> reportAssetFiles();
 
 }  // namespace kpatrol
