@@ -64,10 +64,11 @@ int ctxNow(lua_State* L) {
   return 1;
 }
 
+// The snapshot under evaluation. ctx functions only run inside evaluate(), which sets it.
 const model::Snapshot& snapshotOf(lua_State* L) {
-  auto* impl = implOf(L);
-  if (impl->snapshot == nullptr) luaL_error(L, "no snapshot is being evaluated");
-  return *impl->snapshot;
+  const model::Snapshot* snap = implOf(L)->snapshot;
+  if (snap == nullptr) throw std::logic_error("ctx function called outside an evaluation");
+  return *snap;
 }
 
 int ctxObjects(lua_State* L) {
@@ -121,11 +122,11 @@ int ctxGet(lua_State* L) {
       const std::string_view seg = path.substr(0, dot);
       lua_Integer num = 0;
       auto [end, ec] = std::from_chars(seg.data(), seg.data() + seg.size(), num);
-      if (ec == std::errc() && end == seg.data() + seg.size() && lua_type(L, 4) == LUA_TUSERDATA &&
-          toView(L, 4) != nullptr && toView(L, 4)->is_array()) {
-        lua_pushinteger(L, num);
-      } else if (ec == std::errc() && end == seg.data() + seg.size() && lua_istable(L, 4) &&
-                 lua_rawlen(L, 4) > 0) {
+      const bool numeric = ec == std::errc() && end == seg.data() + seg.size();
+      const model::Json* view = toView(L, 4);
+      const bool indexes_array =
+          (view != nullptr && view->is_array()) || (lua_istable(L, 4) && lua_rawlen(L, 4) > 0);
+      if (numeric && indexes_array) {
         lua_pushinteger(L, num);
       } else {
         lua_pushlstring(L, seg.data(), seg.size());
@@ -180,19 +181,22 @@ int ctxFlag(lua_State* L) {
   } else {
     return luaL_error(L, "ctx.flag: expected an argv array or an args map");
   }
-  std::optional<std::string> found;
+  bool found = false;
+  std::string value;
   const std::string dashed = "--" + name;
   for (std::size_t i = 0; i < argv.size(); ++i) {
     const std::string& arg = argv[i];
     if (arg == dashed) {
       const bool has_value = i + 1 < argv.size() && !argv[i + 1].starts_with("-");
-      found = has_value ? argv[i + 1] : "true";
+      value = has_value ? argv[i + 1] : "true";
+      found = true;
     } else if (arg.starts_with(dashed + "=")) {
-      found = arg.substr(dashed.size() + 1);
+      value = arg.substr(dashed.size() + 1);
+      found = true;
     }
   }
   if (!found) return pushNil(L);
-  lua_pushlstring(L, found->data(), found->size());
+  lua_pushlstring(L, value.data(), value.size());
   return 1;
 }
 

@@ -345,7 +345,7 @@ Result<int> LuaSandbox::loadChunk(std::string_view source, const std::string& di
                                   const std::string& pack) {
   lua_State* L = impl_->L;
   const std::string chunkname = "@" + display;
-  if (source.size() >= 1 && source[0] == '\x1b') {
+  if (!source.empty() && source[0] == '\x1b') {
     return makeError(Errc::kRuleError, display + ": precompiled bytecode is not accepted");
   }
   if (luaL_loadbufferx(L, source.data(), source.size(), chunkname.c_str(), "t") != LUA_OK) {

@@ -2,8 +2,10 @@
 // Compiles every rule once in a validation sandbox and checks its table (Falco's habit):
 // a wrong type is an error, an unknown key a warning, and every message names file and line.
 #include <algorithm>
+#include <charconv>
+#include <iterator>
 #include <regex>
-#include <set>
+#include <string_view>
 
 #include "kpatrol/core/fs.h"
 #include "kpatrol/engine/rule.h"
@@ -12,9 +14,13 @@
 namespace kpatrol::engine {
 namespace {
 
-const std::set<std::string, std::less<>> kKnownKeys = {
+constexpr std::string_view kKnownKeys[] = {
     "api",       "id",     "title",  "severity",    "scope",      "requires", "applies",    "check",
     "baselines", "params", "impact", "remediation", "references", "tags",     "description"};
+
+bool knownKey(std::string_view key) {
+  return std::find(std::begin(kKnownKeys), std::end(kKnownKeys), key) != std::end(kKnownKeys);
+}
 
 bool isRuleFile(const std::string& path) {
   return path.ends_with(".lua") && !path.starts_with("lib/") && !path.starts_with("tests/") &&
@@ -141,7 +147,9 @@ int lineFromMessage(const std::string& msg, const std::string& display) {
   // "display:12: message"
   const std::string prefix = display + ":";
   if (!msg.starts_with(prefix)) return 0;
-  return std::atoi(msg.c_str() + prefix.size());
+  int line = 0;
+  std::from_chars(msg.data() + prefix.size(), msg.data() + msg.size(), line);
+  return line;
 }
 
 std::optional<RuleMeta> validate(LuaSandbox& sandbox, const PackSource& pack,
@@ -179,7 +187,7 @@ std::optional<RuleMeta> validate(LuaSandbox& sandbox, const PackSource& pack,
   while (lua_next(L, -2) != 0) {
     if (lua_type(L, -2) != LUA_TSTRING) {
       v.warning("", "the rule table has a non-string key");
-    } else if (const std::string key = lua_tostring(L, -2); !kKnownKeys.contains(key)) {
+    } else if (const std::string key = lua_tostring(L, -2); !knownKey(key)) {
       v.warning(key, "unknown field '" + key + "' (ignored)");
     }
     lua_pop(L, 1);
@@ -255,7 +263,7 @@ std::optional<RuleMeta> validate(LuaSandbox& sandbox, const PackSource& pack,
   {
     const int t = lua_getfield(L, -1, "baselines");
     if (t == LUA_TTABLE) {
-      rule.baselines = luaToJson(L, -1, 16 * 1024);
+      rule.baselines = luaToJson(L, -1, std::size_t{16} * 1024);
       if (!rule.baselines.is_object()) rule.baselines = model::Json::object();
     } else if (t != LUA_TNIL) {
       v.error("baselines", v.improper("baselines", t, "table"));
@@ -265,7 +273,7 @@ std::optional<RuleMeta> validate(LuaSandbox& sandbox, const PackSource& pack,
   {
     const int t = lua_getfield(L, -1, "params");
     if (t == LUA_TTABLE) {
-      const model::Json raw = luaToJson(L, -1, 64 * 1024);
+      const model::Json raw = luaToJson(L, -1, std::size_t{64} * 1024);
       if (raw.is_object()) {
         for (const auto& [name, spec] : raw.items()) {
           model::Json p = model::Json::object();

@@ -122,6 +122,7 @@ RuleTestReport runRuleTests(const RuleSet& rules, const std::vector<std::string>
     for (const auto& p : rules.packs) {
       if (p.name == rule.pack) pack = &p;
     }
+    if (pack == nullptr) continue;  // every loaded rule comes from a pack of the set
     const std::string stem = rule.file.substr(0, rule.file.size() - 4);
     const std::string test_file = "tests/" + stem + ".yaml";
     const std::string display = pack->origin + "/" + test_file;

@@ -22,7 +22,7 @@ namespace kpatrol::engine {
 struct SandboxLimits {
   std::size_t memory_bytes = std::size_t{64} << 20;
   std::chrono::milliseconds call_timeout{2000};
-  std::size_t max_evidence_bytes = 64 * 1024;
+  std::size_t max_evidence_bytes = std::size_t{64} * 1024;
   std::size_t max_message_bytes = 4096;
 };
 
