@@ -19,6 +19,7 @@ build_packages=(
 )
 test_packages=(
   jq sqlite3              # end-to-end tests read reports and databases as a user would
+  clang-format            # the format check (scripts/check-format.sh) runs with the tests
 )
 
 packages=("${build_packages[@]}")
