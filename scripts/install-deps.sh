@@ -20,6 +20,9 @@ build_packages=(
 test_packages=(
   jq sqlite3              # end-to-end tests read reports and databases as a user would
   clang-format            # the format check (scripts/check-format.sh) runs with the tests
+  libxml2-utils python3 python3-jsonschema python3-prometheus-client
+                          # report formats validated by real parsers: JUnit XSD, JSON Schema
+                          # (report and SARIF 2.1.0), Prometheus exposition, CSV
 )
 
 packages=("${build_packages[@]}")
