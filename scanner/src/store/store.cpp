@@ -315,8 +315,9 @@ Result<Connection> Connection::open(const fs::path& path, Role role) {
   }
 
   sqlite3* raw = nullptr;
-  const int flags =
-      SQLITE_OPEN_READWRITE | (role == Role::kWriter ? SQLITE_OPEN_NOMUTEX : SQLITE_OPEN_FULLMUTEX);
+  const bool read_only = role == Role::kReadOnly;
+  const int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
+                    (role == Role::kWriter ? SQLITE_OPEN_NOMUTEX : SQLITE_OPEN_FULLMUTEX);
   const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   Connection conn(path, DbPtr(raw));
   if (rc != SQLITE_OK) {
@@ -327,7 +328,7 @@ Result<Connection> Connection::open(const fs::path& path, Role role) {
     return conn.error(rc, "cannot open the result database");
   }
   sqlite3_extended_result_codes(raw, 1);
-  if (sqlite3_db_readonly(raw, "main") == 1) {
+  if (!read_only && sqlite3_db_readonly(raw, "main") == 1) {
     return makeError(Errc::kIo, name + ": the result database is not writable by this user");
   }
   if (auto s = conn.exec("PRAGMA busy_timeout = 10000", "setting the busy timeout"); !s) {
@@ -367,6 +368,16 @@ Result<Connection> Connection::open(const fs::path& path, Role role) {
   // A fresh (empty) file has application_id 0 and no schema: it becomes ours.
   if (*app_id != kApplicationId && (*app_id != 0 || !names.empty())) {
     return makeError(Errc::kInvalidArgument, notOursMessage(path, *app_id, names));
+  }
+  if (read_only) {
+    if (*app_id != kApplicationId) {
+      return makeError(Errc::kNotFound,
+                       name + ": the result database is empty (no scan has been recorded yet)");
+    }
+    if (auto s = conn.exec("PRAGMA query_only = ON", "making the connection read-only"); !s) {
+      return std::move(s).error();
+    }
+    return conn;
   }
 
   // Ours (or empty): tighten the mode of the database and any journal files.
@@ -456,8 +467,9 @@ std::string columnText(sqlite3_stmt* stmt, int column) {
 // Store
 
 struct Store::Impl {
-  explicit Impl(Connection c) : conn(std::move(c)) {}
+  Impl(Connection c, bool ro) : conn(std::move(c)), read_only(ro) {}
   Connection conn;
+  const bool read_only;
 
   /// Runs `insert` once per item inside one transaction, reusing one prepared statement.
   template <typename Item, typename BindFn>
@@ -500,17 +512,44 @@ struct Store::Impl {
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Store::~Store() {
-  if (impl_) sqlite3_exec(impl_->conn.get(), "PRAGMA optimize", nullptr, nullptr, nullptr);
+  if (impl_ && !impl_->read_only) {
+    sqlite3_exec(impl_->conn.get(), "PRAGMA optimize", nullptr, nullptr, nullptr);
+  }
 }
 
 Result<std::unique_ptr<Store>> Store::open(const fs::path& path) {
   auto conn = Connection::open(path, Connection::Role::kStore);
   if (!conn) return std::move(conn).error();
   if (auto st = migrate(*conn); !st) return std::move(st).error();
-  return std::unique_ptr<Store>(new Store(std::make_unique<Impl>(std::move(conn).value())));
+  return std::unique_ptr<Store>(
+      new Store(std::make_unique<Impl>(std::move(conn).value(), /*ro=*/false)));
+}
+
+Result<std::unique_ptr<Store>> Store::openReadOnly(const fs::path& path) {
+  auto conn = Connection::open(path, Connection::Role::kReadOnly);
+  if (!conn) return std::move(conn).error();
+  const auto known = static_cast<std::int64_t>(std::size(kMigrations));
+  auto version = conn->queryInt("PRAGMA user_version", "reading the schema version");
+  if (!version) return std::move(version).error();
+  if (*version > known) {
+    return makeError(Errc::kUnsupported,
+                     path.string() + ": schema version " + std::to_string(*version) +
+                         " was created by a newer kpatrol (this build knows version " +
+                         std::to_string(known) + "); upgrade kpatrol or use another database");
+  }
+  if (*version < known) {
+    return makeError(Errc::kUnsupported,
+                     path.string() + ": schema version " + std::to_string(*version) +
+                         " is older than this build's (" + std::to_string(known) +
+                         "); run `kpatrol scan` once to upgrade it, then read it");
+  }
+  return std::unique_ptr<Store>(
+      new Store(std::make_unique<Impl>(std::move(conn).value(), /*ro=*/true)));
 }
 
 const fs::path& Store::path() const noexcept { return impl_->conn.path(); }
+
+bool Store::readOnly() const noexcept { return impl_->read_only; }
 
 Result<std::int64_t> Store::beginScan(const ScanRecord& scan) {
   static constexpr std::string_view kSql =
@@ -827,6 +866,235 @@ Result<std::vector<model::CollectionError>> Store::collectionErrors(std::int64_t
 
 Result<std::vector<ScoreRecord>> Store::scores(std::int64_t scan_id) const {
   return detail::queryScores(impl_->conn, scan_id);
+}
+
+Result<std::size_t> Store::deleteScans(const std::vector<std::int64_t>& scan_ids) {
+  if (scan_ids.empty()) return std::size_t{0};
+  const std::string what = "deleting " + std::to_string(scan_ids.size()) + " scan(s)";
+  // Foreign keys are on for the store's connection: deleting the scan row cascades to its rules,
+  // groups, findings, waivers and collection errors.
+  auto stmt = impl_->conn.prepare("DELETE FROM scans WHERE id = ?", what);
+  if (!stmt) return std::move(stmt).error();
+  Transaction txn(impl_->conn);
+  if (auto st = txn.begin(what); !st) return std::move(st).error();
+  std::size_t deleted = 0;
+  for (const std::int64_t id : scan_ids) {
+    Binder binder(stmt->get());
+    binder.integer(id);
+    if (auto st = detail::stepDone(impl_->conn, stmt->get(), binder.rc(), what); !st) {
+      return std::move(st).error();
+    }
+    deleted += static_cast<std::size_t>(sqlite3_changes(impl_->conn.get()));
+  }
+  if (auto st = txn.commit(what); !st) return std::move(st).error();
+  return deleted;
+}
+
+Status Store::vacuum() {
+  if (auto st = impl_->conn.exec("VACUUM", "compacting the database"); !st) return st;
+  return impl_->conn.exec("PRAGMA wal_checkpoint(TRUNCATE)", "truncating the write-ahead log");
+}
+
+namespace {
+
+// What `Store::query` lets a statement do, decided by SQLite's authorizer while the statement
+// is compiled: reading tables and calling functions, and PRAGMAs that only report something.
+struct QueryGuard {
+  std::string refused;  // the first thing refused, for the error message
+};
+
+bool readOnlyPragma(std::string_view name, const char* value) {
+  // Pragmas that only report, and that take at most a table or index name (or a row limit for
+  // the checks) as their argument.
+  static constexpr std::string_view kWithArgument[] = {
+      "table_info",  "table_xinfo",      "index_list",      "index_info",
+      "index_xinfo", "foreign_key_list", "integrity_check", "quick_check"};
+  static constexpr std::string_view kReportOnly[] = {
+      "application_id", "user_version",     "schema_version",  "page_count",     "page_size",
+      "freelist_count", "database_list",    "table_list",      "collation_list", "function_list",
+      "module_list",    "pragma_list",      "compile_options", "encoding",       "journal_mode",
+      "data_version",   "foreign_key_check"};
+  for (const auto n : kWithArgument) {
+    if (name == n) return true;
+  }
+  if (value != nullptr) return false;
+  for (const auto n : kReportOnly) {
+    if (name == n) return true;
+  }
+  return false;
+}
+
+std::string actionName(int action) {
+  switch (action) {
+    case SQLITE_INSERT:
+      return "INSERT";
+    case SQLITE_UPDATE:
+      return "UPDATE";
+    case SQLITE_DELETE:
+      return "DELETE";
+    case SQLITE_ATTACH:
+      return "ATTACH";
+    case SQLITE_DETACH:
+      return "DETACH";
+    case SQLITE_TRANSACTION:
+      return "a transaction statement";
+    case SQLITE_SAVEPOINT:
+      return "SAVEPOINT";
+    case SQLITE_ANALYZE:
+      return "ANALYZE";
+    case SQLITE_REINDEX:
+      return "REINDEX";
+    case SQLITE_ALTER_TABLE:
+      return "ALTER TABLE";
+    case SQLITE_DROP_INDEX:
+    case SQLITE_DROP_TABLE:
+    case SQLITE_DROP_TEMP_INDEX:
+    case SQLITE_DROP_TEMP_TABLE:
+    case SQLITE_DROP_TEMP_TRIGGER:
+    case SQLITE_DROP_TEMP_VIEW:
+    case SQLITE_DROP_TRIGGER:
+    case SQLITE_DROP_VIEW:
+    case SQLITE_DROP_VTABLE:
+      return "DROP";
+    default:
+      return "CREATE or another schema change";
+  }
+}
+
+int authorize(void* arg, int action, const char* arg1, const char* arg2, const char*, const char*) {
+  auto* guard = static_cast<QueryGuard*>(arg);
+  switch (action) {
+    case SQLITE_SELECT:
+    case SQLITE_READ:
+    case SQLITE_FUNCTION:
+    case SQLITE_RECURSIVE:
+      return SQLITE_OK;
+    case SQLITE_UPDATE:
+      // SQLite itself asks for this while it connects a table-valued function such as
+      // pragma_table_info(). A user's UPDATE of the schema table is still refused: it is not a
+      // read-only statement (checked after prepare) and the connection has query_only on.
+      if (arg1 != nullptr && std::string_view(arg1) == "sqlite_master") return SQLITE_OK;
+      if (guard->refused.empty()) guard->refused = actionName(action);
+      return SQLITE_DENY;
+    case SQLITE_PRAGMA: {
+      const std::string_view name = arg1 != nullptr ? arg1 : "";
+      if (readOnlyPragma(name, arg2)) return SQLITE_OK;
+      if (guard->refused.empty()) {
+        guard->refused = "PRAGMA " + std::string(name) +
+                         (arg2 != nullptr ? " = " + std::string(arg2) : std::string());
+      }
+      return SQLITE_DENY;
+    }
+    default:
+      if (guard->refused.empty()) guard->refused = actionName(action);
+      return SQLITE_DENY;
+  }
+}
+
+std::string hexBlob(const void* data, int size) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  const auto* bytes = static_cast<const unsigned char*>(data);
+  for (int i = 0; i < size; ++i) {
+    out += kDigits[bytes[i] >> 4];
+    out += kDigits[bytes[i] & 0xf];
+  }
+  return out;
+}
+
+bool blankSql(std::string_view sql) {
+  return sql.find_first_not_of(" \t\r\n;") == std::string_view::npos;
+}
+
+}  // namespace
+
+Result<QueryResult> Store::query(std::string_view sql) const {
+  const Connection& conn = impl_->conn;
+  const std::string what = "running the query";
+  const std::string read_only_hint =
+      "kpatrol query is read-only: only SELECT, WITH ... SELECT, EXPLAIN and PRAGMAs that read "
+      "are allowed";
+  if (blankSql(sql)) return makeError(Errc::kInvalidArgument, "the query is empty");
+  QueryGuard guard;
+  sqlite3_set_authorizer(conn.get(), authorize, &guard);
+  sqlite3_stmt* raw = nullptr;
+  const char* tail = nullptr;
+  int rc = sqlite3_prepare_v2(conn.get(), sql.data(), static_cast<int>(sql.size()), &raw, &tail);
+  StmtPtr stmt(raw);
+  // Also check that nothing but comments follows the statement.
+  sqlite3_stmt* next_raw = nullptr;
+  if (rc == SQLITE_OK && tail != nullptr) {
+    const auto rest = static_cast<int>(sql.size() - static_cast<std::size_t>(tail - sql.data()));
+    const int next_rc = sqlite3_prepare_v2(conn.get(), tail, rest, &next_raw, nullptr);
+    StmtPtr next(next_raw);
+    if (next_rc != SQLITE_OK || next != nullptr) {
+      sqlite3_set_authorizer(conn.get(), nullptr, nullptr);
+      if (!guard.refused.empty()) {
+        return makeError(Errc::kInvalidArgument,
+                         read_only_hint + " (refused: " + guard.refused + ")");
+      }
+      return makeError(Errc::kInvalidArgument,
+                       "the query must be one SQL statement (found more after the first ';')");
+    }
+  }
+  sqlite3_set_authorizer(conn.get(), nullptr, nullptr);
+  if (rc != SQLITE_OK) {
+    if (!guard.refused.empty()) {
+      return makeError(Errc::kInvalidArgument,
+                       read_only_hint + " (refused: " + guard.refused + ")");
+    }
+    Error err = conn.error(sqlite3_extended_errcode(conn.get()), what);
+    if ((rc & 0xff) == SQLITE_ERROR) err.code = Errc::kInvalidArgument;  // a mistake in the SQL
+    return err;
+  }
+  if (stmt == nullptr) return makeError(Errc::kInvalidArgument, "the query is empty");
+  // VACUUM (and VACUUM INTO, which writes a new file) is not seen by the authorizer.
+  if (sqlite3_stmt_readonly(stmt.get()) == 0) {
+    return makeError(Errc::kInvalidArgument,
+                     read_only_hint + " (refused: a statement that writes)");
+  }
+  QueryResult result;
+  const int columns = sqlite3_column_count(stmt.get());
+  for (int c = 0; c < columns; ++c) {
+    const char* name = sqlite3_column_name(stmt.get(), c);
+    result.columns.push_back(name != nullptr ? name : "");
+  }
+  while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
+    std::vector<QueryValue> row(static_cast<std::size_t>(columns));
+    for (int c = 0; c < columns; ++c) {
+      QueryValue& v = row[static_cast<std::size_t>(c)];
+      switch (sqlite3_column_type(stmt.get(), c)) {
+        case SQLITE_INTEGER:
+          v.type = QueryValue::Type::kInteger;
+          v.integer = sqlite3_column_int64(stmt.get(), c);
+          v.text = detail::columnText(stmt.get(), c);
+          break;
+        case SQLITE_FLOAT:
+          v.type = QueryValue::Type::kReal;
+          v.real = sqlite3_column_double(stmt.get(), c);
+          v.text = detail::columnText(stmt.get(), c);
+          break;
+        case SQLITE_TEXT:
+          v.type = QueryValue::Type::kText;
+          v.text = detail::columnText(stmt.get(), c);
+          break;
+        case SQLITE_BLOB:
+          v.type = QueryValue::Type::kBlob;
+          v.text = hexBlob(sqlite3_column_blob(stmt.get(), c), sqlite3_column_bytes(stmt.get(), c));
+          break;
+        default:
+          v.type = QueryValue::Type::kNull;
+          break;
+      }
+    }
+    result.rows.push_back(std::move(row));
+  }
+  if (rc != SQLITE_DONE) {
+    Error err = conn.error(sqlite3_extended_errcode(conn.get()), what);
+    if ((rc & 0xff) == SQLITE_ERROR) err.code = Errc::kInvalidArgument;
+    return err;
+  }
+  return result;
 }
 
 }  // namespace kpatrol::store

@@ -41,6 +41,10 @@ class Connection {
     // The finding writer's connection: the file must exist; used by one thread only (no
     // SQLite mutex) and given a larger page cache for its index inserts.
     kWriter,
+    // `kpatrol query`, history, diff and report: the file must exist and be a kpatrol database
+    // already; opened SQLITE_OPEN_READONLY with `PRAGMA query_only = ON`, nothing is migrated,
+    // chmod-ed or otherwise written.
+    kReadOnly,
   };
 
   static Result<Connection> open(const std::filesystem::path& path, Role role);

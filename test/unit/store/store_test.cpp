@@ -807,3 +807,236 @@ TEST_CASE("FindingWriter reports SQLITE_FULL (max_page_count reached) from close
   REQUIRE(findings.ok());
   CHECK(findings->size() == writer->written());
 }
+
+// ---------------------------------------------------------------------------------------------
+// Read-only access, deleting scans and the read-only query behind `kpatrol query`.
+
+namespace {
+
+/// A database with two scans: one rule and findings each, in a group.
+std::vector<std::int64_t> seedTwoScans(Store& store) {
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 2; ++i) {
+    auto id = store.beginScan(sampleScan());
+    REQUIRE(id.ok());
+    RuleRecord rule;
+    rule.rule_id = "k8s.pod.privileged";
+    rule.severity = Severity::kHigh;
+    rule.scope = Scope::kPod;
+    REQUIRE(store.addRules(*id, {rule}).ok());
+    REQUIRE(store.addGroups(*id, {{"default", "pods", "Pods", "Pod", rule.rule_id, 1.0}}).ok());
+    REQUIRE(store.addWaivers(*id, {{"x", "*", "ops", "why", "", false, 0}}).ok());
+    REQUIRE(store.addCollectionErrors(*id, {{"node/n1", "kubelet.config", "ssh", "timeout"}}).ok());
+    auto writer = FindingWriter::start(store.path(), *id);
+    REQUIRE(writer.ok());
+    (*writer)->submit(
+        {makeFinding(1, rule.rule_id, Status::kFail), makeFinding(2, rule.rule_id, Status::kPass)});
+    REQUIRE((*writer)->close().ok());
+    REQUIRE(store.finishScan(*id, ScanState::kComplete, "").ok());
+    ids.push_back(*id);
+  }
+  return ids;
+}
+
+std::string queryError(const Store& store, const std::string& sql) {
+  auto result = store.query(sql);
+  if (result.ok()) return "<accepted>";
+  return result.error().message;
+}
+
+}  // namespace
+
+TEST_CASE("openReadOnly reads an existing database and refuses what it cannot read") {
+  TempDir tmp;
+  const fs::path db = tmp.path() / "results.db";
+  SUBCASE("a missing file is not found and is not created") {
+    auto ro = Store::openReadOnly(db);
+    REQUIRE_FALSE(ro.ok());
+    CHECK(ro.error().code == Errc::kNotFound);
+    CHECK(ro.error().message.find(db.string()) != std::string::npos);
+    CHECK_FALSE(fs::exists(db));
+  }
+  SUBCASE("an empty file is not a database yet, and stays empty") {
+    writeBytes(db, "");
+    auto ro = Store::openReadOnly(db);
+    REQUIRE_FALSE(ro.ok());
+    CHECK(ro.error().code == Errc::kNotFound);
+    CHECK(fs::file_size(db) == 0);
+  }
+  SUBCASE("random bytes are refused and left byte-identical") {
+    std::string junk(8192, '\0');
+    std::mt19937 rng(7);
+    for (auto& c : junk) c = static_cast<char>(rng() & 0xff);
+    writeBytes(db, junk);
+    auto ro = Store::openReadOnly(db);
+    REQUIRE_FALSE(ro.ok());
+    CHECK(ro.error().code == Errc::kIntegrity);
+    CHECK(readBytes(db) == junk);
+  }
+  SUBCASE("a kpatrol database is read; writes through the store fail") {
+    {
+      auto store = openStore(db);
+      seedTwoScans(*store);
+    }
+    auto ro = Store::openReadOnly(db);
+    INFO((ro.ok() ? std::string() : ro.error().message));
+    REQUIRE(ro.ok());
+    CHECK((*ro)->readOnly());
+    auto scans = (*ro)->scans();
+    REQUIRE(scans.ok());
+    CHECK(scans->size() == 2);
+    auto findings = (*ro)->findings(scans->front().id);
+    REQUIRE(findings.ok());
+    CHECK(findings->size() == 2);
+    CHECK_FALSE((*ro)->beginScan(sampleScan()).ok());
+    CHECK_FALSE((*ro)->deleteScans({scans->front().id}).ok());
+    CHECK(rawQuery(db, "SELECT count(*) FROM scans") == "2");
+  }
+  SUBCASE("a database from a newer kpatrol is refused") {
+    { openStore(db); }
+    rawQuery(db, "PRAGMA user_version = 99");
+    auto ro = Store::openReadOnly(db);
+    REQUIRE_FALSE(ro.ok());
+    CHECK(ro.error().code == Errc::kUnsupported);
+  }
+}
+
+TEST_CASE("deleteScans removes scans with all their rows, and vacuum keeps the rest") {
+  TempDir tmp;
+  const fs::path db = tmp.path() / "results.db";
+  auto store = openStore(db);
+  const auto ids = seedTwoScans(*store);
+  auto deleted = store->deleteScans({ids[0], 424242});
+  REQUIRE(deleted.ok());
+  CHECK(*deleted == 1);
+  for (const char* table : {"rules", "rule_groups", "findings", "collection_errors", "waivers"}) {
+    INFO(table);
+    CHECK(rawQuery(db, std::string("SELECT count(*) FROM ") + table +
+                           " WHERE scan_id = " + std::to_string(ids[0])) == "0");
+    CHECK(rawQuery(db, std::string("SELECT count(*) FROM ") + table +
+                           " WHERE scan_id = " + std::to_string(ids[1])) != "0");
+  }
+  CHECK(store->scan(ids[0]).error().code == Errc::kNotFound);
+  REQUIRE(store->vacuum().ok());
+  auto findings = store->findings(ids[1]);
+  REQUIRE(findings.ok());
+  CHECK(findings->size() == 2);
+  auto none = store->deleteScans({});
+  REQUIRE(none.ok());
+  CHECK(*none == 0);
+  CHECK(fileMode(db) == 0600);
+}
+
+TEST_CASE("query returns columns and typed rows") {
+  TempDir tmp;
+  const fs::path db = tmp.path() / "results.db";
+  { seedTwoScans(*openStore(db)); }
+  auto ro = Store::openReadOnly(db);
+  REQUIRE(ro.ok());
+  auto result = (*ro)->query(
+      "SELECT status, count(*) AS n, 0.5 AS half, NULL AS nada, x'00ff' AS bytes "
+      "FROM findings GROUP BY status ORDER BY status;  -- trailing comment");
+  INFO((result.ok() ? std::string() : result.error().message));
+  REQUIRE(result.ok());
+  CHECK(result->columns == std::vector<std::string>{"status", "n", "half", "nada", "bytes"});
+  REQUIRE(result->rows.size() == 2);
+  const auto& row = result->rows[0];
+  CHECK(row[0].type == QueryValue::Type::kText);
+  CHECK(row[0].text == "fail");
+  CHECK(row[1].type == QueryValue::Type::kInteger);
+  CHECK(row[1].integer == 2);
+  CHECK(row[1].text == "2");
+  CHECK(row[2].type == QueryValue::Type::kReal);
+  CHECK(row[2].real == 0.5);
+  CHECK(row[3].type == QueryValue::Type::kNull);
+  CHECK(row[4].type == QueryValue::Type::kBlob);
+  CHECK(row[4].text == "00ff");
+
+  auto pragma = (*ro)->query("PRAGMA table_info(scans)");
+  REQUIRE(pragma.ok());
+  CHECK(pragma->rows.size() == 13);
+  auto fn = (*ro)->query("SELECT name FROM pragma_table_info('findings') ORDER BY cid LIMIT 1");
+  INFO((fn.ok() ? std::string() : fn.error().message));
+  REQUIRE(fn.ok());
+  CHECK(fn->rows.at(0).at(0).text == "scan_id");
+  auto cte = (*ro)->query(
+      "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n "
+      "WHERE x < 5) SELECT sum(x) FROM n");
+  REQUIRE(cte.ok());
+  CHECK(cte->rows.at(0).at(0).integer == 15);
+
+  auto bad = (*ro)->query("SELECT nosuchcolumn FROM scans");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().code == Errc::kInvalidArgument);
+  CHECK(bad.error().message.find("no such column") != std::string::npos);
+  CHECK((*ro)->query("   ").error().code == Errc::kInvalidArgument);
+}
+
+TEST_CASE("query refuses every statement that writes, and the database is unchanged") {
+  TempDir tmp;
+  const fs::path db = tmp.path() / "results.db";
+  const fs::path other = tmp.path() / "other.db";
+  { seedTwoScans(*openStore(db)); }
+  const std::string before = rawQuery(db,
+                                      "SELECT count(*) || '/' || (SELECT count(*) FROM "
+                                      "findings) || '/' || (SELECT count(*) FROM sqlite_schema) "
+                                      "FROM scans");
+  const std::vector<std::string> writes = {
+      "INSERT INTO scans (started_at, state) VALUES ('x', 'complete')",
+      "UPDATE scans SET state = 'failed'",
+      "DELETE FROM findings",
+      "DROP TABLE findings",
+      "CREATE TABLE t (x)",
+      "CREATE TEMP TABLE t (x)",
+      "ALTER TABLE scans ADD COLUMN y",
+      "CREATE INDEX i ON scans(origin)",
+      "ATTACH DATABASE '" + other.string() + "' AS other",
+      "DETACH DATABASE main",
+      "PRAGMA writable_schema = ON",
+      "PRAGMA writable_schema",
+      "PRAGMA user_version = 7",
+      "PRAGMA query_only = OFF",
+      "PRAGMA journal_mode = DELETE",
+      "VACUUM",
+      "VACUUM INTO '" + other.string() + "'",
+      "REINDEX",
+      "ANALYZE",
+      "BEGIN",
+      "SAVEPOINT s",
+      "SELECT 1; DELETE FROM scans",
+      "SELECT 1; SELECT 2",
+      "WITH x AS (SELECT 1) DELETE FROM scans",
+      "REPLACE INTO scans (id, started_at, state) VALUES (1, 'x', 'complete')",
+      "UPDATE sqlite_master SET sql = NULL",
+      "UPDATE sqlite_schema SET sql = NULL",
+  };
+  SUBCASE("on a read-only store") {
+    auto ro = Store::openReadOnly(db);
+    REQUIRE(ro.ok());
+    for (const auto& sql : writes) {
+      INFO(sql);
+      const std::string message = queryError(**ro, sql);
+      CHECK(message != "<accepted>");
+    }
+  }
+  SUBCASE("on a writable store, too") {
+    auto rw = openStore(db);
+    for (const auto& sql : writes) {
+      INFO(sql);
+      const std::string message = queryError(*rw, sql);
+      CHECK(message != "<accepted>");
+    }
+    // A refused write names the rule it broke.
+    CHECK(queryError(*rw, "DELETE FROM findings").find("read-only") != std::string::npos);
+    CHECK(queryError(*rw, "ATTACH DATABASE 'x.db' AS x").find("ATTACH") != std::string::npos);
+    CHECK(queryError(*rw, "PRAGMA writable_schema = ON").find("writable_schema") !=
+          std::string::npos);
+    // The authorizer is removed afterwards: the store still writes.
+    CHECK(rw->beginScan(sampleScan()).ok());
+    REQUIRE(rawQuery(db, "DELETE FROM scans WHERE id = 3") == "");
+  }
+  CHECK(rawQuery(db,
+                 "SELECT count(*) || '/' || (SELECT count(*) FROM findings) || '/' || "
+                 "(SELECT count(*) FROM sqlite_schema) FROM scans") == before);
+  CHECK_FALSE(fs::exists(other));
+}

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kpatrol/core/result.h"
@@ -88,6 +89,21 @@ struct ScoreRecord {
   StatusCounts counts;
 };
 
+/// One value of a `Store::query` result, as SQLite returned it.
+struct QueryValue {
+  enum class Type { kNull, kInteger, kReal, kText, kBlob };
+  Type type = Type::kNull;
+  std::string text;  // SQLite's text form; lower-case hex for a blob; empty for NULL
+  std::int64_t integer = 0;
+  double real = 0.0;
+};
+
+/// The result of a read-only query: column names in select order and every row.
+struct QueryResult {
+  std::vector<std::string> columns;
+  std::vector<std::vector<QueryValue>> rows;
+};
+
 /// Letter grade for a 0..100 score: A >= 90, B >= 80, C >= 70, D >= 60, else F.
 std::string gradeFor(std::optional<double> score);
 /// Severity weight used by the scoring formula (README "Scoring").
@@ -99,11 +115,16 @@ class Store {
   /// migrations, enables WAL and a busy timeout. A file that is not a kpatrol database, or is
   /// corrupt, is an error naming the path; it is never overwritten.
   static Result<std::unique_ptr<Store>> open(const std::filesystem::path& path);
+  /// Opens an existing kpatrol database for reading only (SQLITE_OPEN_READONLY and
+  /// `PRAGMA query_only`): nothing is created, migrated or changed. A missing file is kNotFound;
+  /// a file that is not a kpatrol database, or is from an older or newer schema, is an error.
+  static Result<std::unique_ptr<Store>> openReadOnly(const std::filesystem::path& path);
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
   const std::filesystem::path& path() const noexcept;
+  bool readOnly() const noexcept;
 
   Result<std::int64_t> beginScan(const ScanRecord& scan);
   Status addRules(std::int64_t scan_id, const std::vector<RuleRecord>& rules);
@@ -122,6 +143,21 @@ class Store {
   /// Scores computed in SQL by the published formula: first the whole profile (group_id
   /// empty), then each group in profile order.
   Result<std::vector<ScoreRecord>> scores(std::int64_t scan_id) const;
+
+  /// Deletes the scans and everything recorded for them (rules, groups, findings, waivers,
+  /// collection errors) in one transaction. Returns how many scans were deleted; ids that do not
+  /// exist are ignored.
+  Result<std::size_t> deleteScans(const std::vector<std::int64_t>& scan_ids);
+  /// Rebuilds the file to return the space of deleted scans to the filesystem, then truncates
+  /// the write-ahead log.
+  Status vacuum();
+
+  /// Runs one read-only SQL statement (SELECT, WITH ... SELECT, EXPLAIN, or a PRAGMA that only
+  /// reads) and returns its columns and rows. Anything that could change the database or the
+  /// connection (INSERT, UPDATE, DELETE, DDL, ATTACH, DETACH, VACUUM, transactions, a PRAGMA
+  /// with a value) is refused with kInvalidArgument before it runs, whatever the open mode; so
+  /// is more than one statement.
+  Result<QueryResult> query(std::string_view sql) const;
 
   struct Impl;
 
