@@ -58,30 +58,51 @@ const char* color(model::Status s) {
   }
 }
 
+const char* gradeColor(const std::string& grade) {
+  if (grade == "A" || grade == "B") return "\033[32m";
+  if (grade == "C" || grade == "D") return "\033[33m";
+  if (grade == "F") return "\033[31m";
+  return "";
+}
+
 }  // namespace
 
 std::string renderConsole(const ScanData& data, const ConsoleOptions& options) {
   const Words& w = options.lang == "zh" ? kZh : kEn;
   const bool zh = options.lang == "zh";
   const auto& s = data.scan;
+  // Colour wraps text that is already padded, so columns line up with and without it.
+  const std::string reset = options.color ? "\033[0m" : "";
+  auto paint = [&](const char* code, const std::string& text) {
+    return options.color && *code != '\0' ? code + text + reset : text;
+  };
   std::string out =
-      fmt::format(fmt::runtime(w.header), s.id, s.cluster_name.empty() ? "-" : s.cluster_name,
-                  s.cluster_version.empty() ? "?" : s.cluster_version,
-                  s.flavour.empty() ? "unknown" : s.flavour, s.snapshot_time, s.profile);
+      paint("\033[1m",
+            fmt::format(fmt::runtime(w.header), s.id, s.cluster_name.empty() ? "-" : s.cluster_name,
+                        s.cluster_version.empty() ? "?" : s.cluster_version,
+                        s.flavour.empty() ? "unknown" : s.flavour, s.snapshot_time, s.profile));
   out += "\n" + fmt::format(fmt::runtime(w.state), store::scanStateName(s.state)) + "\n";
-  if (s.state != store::ScanState::kComplete) out += std::string(w.incomplete) + "\n";
+  if (s.state != store::ScanState::kComplete) {
+    out += paint("\033[1;31m", std::string(w.incomplete)) + "\n";
+  }
 
-  out += fmt::format("\n{}{:<34} {:>6} {:>5}   {}\n", w.scores, "", zh ? "分数" : "score",
-                     zh ? "等级" : "grade", w.counts_header);
+  out +=
+      "\n" +
+      paint("\033[1m", fmt::format("{}{:<34} {:>6} {:>5}   {}", w.scores, "", zh ? "分数" : "score",
+                                   zh ? "等级" : "grade", w.counts_header)) +
+      "\n";
   for (const auto& sc : data.scores) {
     const std::string title =
         sc.group_id.empty()
-            ? std::string(w.overall) + " — " + (zh ? sc.group_title_zh : sc.group_title_en)
+            ? std::string(w.overall) + ((zh ? sc.group_title_zh : sc.group_title_en).empty()
+                                            ? std::string()
+                                            : " — " + (zh ? sc.group_title_zh : sc.group_title_en))
             : "  " + (zh ? sc.group_title_zh : sc.group_title_en);
     const std::string score = sc.score ? fmt::format("{:.1f}", *sc.score) : "-";
-    out += fmt::format("  {:<38} {:>6} {:>5}   {:>4}  {:>4}  {:>4}  {:>5}  {:>2}  {:>6}  {:>6}\n",
-                       title, score, sc.grade, sc.counts.pass, sc.counts.warn, sc.counts.fail,
-                       sc.counts.error, sc.counts.na, sc.counts.manual, sc.counts.waived);
+    out += fmt::format("  {:<38} {:>6} {}   {:>4}  {:>4}  {:>4}  {:>5}  {:>2}  {:>6}  {:>6}\n",
+                       title, score, paint(gradeColor(sc.grade), fmt::format("{:>5}", sc.grade)),
+                       sc.counts.pass, sc.counts.warn, sc.counts.fail, sc.counts.error,
+                       sc.counts.na, sc.counts.manual, sc.counts.waived);
   }
 
   std::map<std::string, const store::RuleRecord*> rules;
@@ -97,8 +118,8 @@ std::string renderConsole(const ScanData& data, const ConsoleOptions& options) {
     return a->status == model::Status::kFail && b->status != model::Status::kFail;
   });
   out += "\n";
-  out += todo.empty() ? std::string(w.none) + "\n" : std::string(w.todo) + "\n";
-  const std::string reset = options.color ? "\033[0m" : "";
+  out += todo.empty() ? paint("\033[32m", std::string(w.none)) + "\n"
+                      : paint("\033[1m", std::string(w.todo)) + "\n";
   for (std::size_t i = 0; i < todo.size() && i < options.max_items; ++i) {
     const auto* f = todo[i];
     auto it = rules.find(f->rule_id);

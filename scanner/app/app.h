@@ -11,10 +11,16 @@
 
 #include "kpatrol/core/result.h"
 
+namespace kpatrol::report {
+struct ScanData;
+}
+
 namespace kpatrol::app {
 
+// Exit codes (docs/cli.md): 0 success / a clean scan; 1 `scan --fail-on`: fail or warn findings
+// at or above the threshold; 2 a usage or runtime error; 130 interrupted.
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitFindings = 1;  // reserved for --fail-on
+inline constexpr int kExitFindings = 1;
 inline constexpr int kExitError = 2;
 inline constexpr int kExitInterrupted = 130;
 
@@ -26,7 +32,17 @@ struct GlobalOptions {
   unsigned jobs = 0;
   std::vector<std::string> formats;
   std::string out = "kpatrol-reports";
+  std::string color = "auto";  // auto | always | never
 };
+
+/// Whether output to `fd` gets ANSI colours: --color always / never; with auto, only when fd is
+/// a terminal and NO_COLOR is unset or empty.
+bool useColor(const GlobalOptions& global, int fd);
+
+/// Renders a scan in every format of --format (default json) into --out as
+/// kpatrol-scan-<id><suffix> (0600, atomic). Returns the paths written.
+Result<std::vector<std::string>> writeReports(const report::ScanData& data,
+                                              const GlobalOptions& global);
 
 /// The default database: $XDG_DATA_HOME/kpatrol/kpatrol.db, else ~/.local/share/kpatrol/kpatrol.db.
 std::filesystem::path defaultDbPath();
@@ -48,5 +64,7 @@ int& exitCode();
 void addScanCommand(CLI::App& app, GlobalOptions& global);
 void addRulesCommands(CLI::App& app, GlobalOptions& global);
 void addBundleCommands(CLI::App& app, GlobalOptions& global);
+/// history, diff, report, query and prune (cmd_history.cpp).
+void addHistoryCommands(CLI::App& app, GlobalOptions& global);
 
 }  // namespace kpatrol::app

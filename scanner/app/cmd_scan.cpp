@@ -32,7 +32,21 @@ struct ScanOptions {
   int rule_timeout_ms = 2000;
   int lua_memory_mib = 64;
   bool quiet = false;
+  std::string fail_on = "none";
 };
+
+// --fail-on: the findings that make `kpatrol scan` exit 1.
+std::size_t countAtOrAbove(const report::ScanData& data, const std::string& threshold) {
+  const auto limit = model::parseSeverity(threshold);
+  if (!limit) return 0;  // "none"
+  std::size_t n = 0;
+  for (const auto& f : data.findings) {
+    // Severities are ordered critical < high < ... < info; waived findings have status waived.
+    const bool problem = f.status == model::Status::kFail || f.status == model::Status::kWarn;
+    if (problem && f.severity <= *limit) ++n;
+  }
+  return n;
+}
 
 Result<model::SnapshotPtr> loadSource(const ScanOptions& opt) {
   if (opt.demo) return model::Snapshot::loadDemo();
@@ -224,28 +238,15 @@ int runScan(const GlobalOptions& global, const ScanOptions& opt) {
 
   auto data = report::loadScan(**db, *scan_id);
   if (!data) return fail(data.error());
-  std::vector<std::string> formats =
-      global.formats.empty() ? std::vector<std::string>{"json"} : global.formats;
-  std::vector<std::string> written_files;
-  report::RenderOptions render_options;
-  render_options.lang = global.lang;
-  for (const auto& format : formats) {
-    auto files = report::render(*data, format, render_options);
-    if (!files) return fail(files.error());
-    for (const auto& file : *files) {
-      const fs::path path =
-          fs::path(global.out) / ("kpatrol-scan-" + std::to_string(*scan_id) + file.suffix);
-      if (auto s = writeFileAtomic(path, file.content); !s) return fail(s.error());
-      written_files.push_back(path.string());
-    }
-  }
+  auto written_files = writeReports(*data, global);
+  if (!written_files) return fail(written_files.error());
   if (!opt.quiet) {
     report::ConsoleOptions console;
     console.lang = global.lang;
-    console.color = ::isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
+    console.color = useColor(global, STDOUT_FILENO);
     std::cout << report::renderConsole(*data, console);
     std::cout << "\n" << (global.lang == "zh" ? "报告: " : "Report: ");
-    for (const auto& f : written_files) std::cout << f << " ";
+    for (const auto& f : *written_files) std::cout << f << " ";
     std::cout << "\n"
               << (global.lang == "zh" ? "数据库: " : "Database: ") << db_path.string() << " (scan "
               << *scan_id << ")\n";
@@ -254,10 +255,46 @@ int runScan(const GlobalOptions& global, const ScanOptions& opt) {
     std::cerr << "kpatrol: scan interrupted; scan " << *scan_id << " is recorded as interrupted\n";
     return kExitInterrupted;
   }
+  if (const std::size_t n = countAtOrAbove(*data, opt.fail_on); n > 0) {
+    if (!opt.quiet) {
+      std::cerr << "kpatrol: " << n << " fail/warn finding" << (n == 1 ? "" : "s")
+                << " at or above " << opt.fail_on << " severity (--fail-on " << opt.fail_on
+                << "); exit status " << kExitFindings << "\n";
+    }
+    return kExitFindings;
+  }
   return kExitOk;
 }
 
 }  // namespace
+
+bool useColor(const GlobalOptions& global, int fd) {
+  if (global.color == "always") return true;
+  if (global.color == "never") return false;
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color != nullptr && *no_color != '\0') return false;
+  return ::isatty(fd) != 0;
+}
+
+Result<std::vector<std::string>> writeReports(const report::ScanData& data,
+                                              const GlobalOptions& global) {
+  const std::vector<std::string> formats =
+      global.formats.empty() ? std::vector<std::string>{"json"} : global.formats;
+  std::vector<std::string> written;
+  report::RenderOptions render_options;
+  render_options.lang = global.lang;
+  for (const auto& format : formats) {
+    auto files = report::render(data, format, render_options);
+    if (!files) return std::move(files).error();
+    for (const auto& file : *files) {
+      const fs::path path =
+          fs::path(global.out) / ("kpatrol-scan-" + std::to_string(data.scan.id) + file.suffix);
+      if (auto s = writeFileAtomic(path, file.content); !s) return std::move(s).error();
+      written.push_back(path.string());
+    }
+  }
+  return written;
+}
 
 void addScanCommand(CLI::App& app, GlobalOptions& global) {
   auto opt = std::make_shared<ScanOptions>();
@@ -287,7 +324,22 @@ void addScanCommand(CLI::App& app, GlobalOptions& global) {
   cmd->add_option("--lua-memory", opt->lua_memory_mib, "memory cap per Lua worker state, in MiB")
       ->check(CLI::Range(8, 4096))
       ->capture_default_str();
-  cmd->add_flag("-q,--quiet", opt->quiet, "print nothing but errors");
+  cmd->add_flag("-q,--quiet", opt->quiet,
+                "print nothing but errors (no summary, no progress, no --fail-on message)");
+  cmd->add_option("--fail-on", opt->fail_on,
+                  "exit 1 when a fail or warn finding (not waived) has this severity or a higher "
+                  "one: critical, high, medium, low, info, or none")
+      ->check(CLI::IsMember({"critical", "high", "medium", "low", "info", "none"}))
+      ->capture_default_str();
+  cmd->footer(
+      "Output: the summary goes to stdout (coloured on a terminal; --color never or NO_COLOR\n"
+      "turn colour off), progress to stderr on a terminal only, reports to --out.\n"
+      "Exit status:\n"
+      "  0    the scan completed and nothing reached the --fail-on threshold\n"
+      "  1    --fail-on SEVERITY: fail or warn findings at or above SEVERITY (waived ones do\n"
+      "       not count; error, na and manual never do)\n"
+      "  2    a usage or runtime error (bad option, unreadable snapshot, database error)\n"
+      "  130  interrupted (Ctrl-C); the scan is recorded as interrupted");
   cmd->callback([opt, &global] { exitCode() = runScan(global, *opt); });
 }
 

@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
       "keeps every scan in SQLite and writes reports.\n\n"
       "Try it:  kpatrol scan --demo            scan the embedded demo cluster\n"
       "         kpatrol rules list             the rules and their baselines\n"
+      "         kpatrol history                the scans kept, newest first\n"
+      "         kpatrol diff                   what changed between the last two scans\n"
       "         kpatrol <command> --help       options of a command",
       "kpatrol"};
   app.set_version_flag("--version", toolVersion());
@@ -43,10 +45,15 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember(kpatrol::report::renderFormats()))
       ->delimiter(',');
   app.add_option("--out", global.out, "directory for reports");
+  app.add_option(
+         "--color", global.color,
+         "colour console output: auto (a terminal, unless NO_COLOR is set), always or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
 
   addScanCommand(app, global);
   addRulesCommands(app, global);
   addBundleCommands(app, global);
+  addHistoryCommands(app, global);
   app.add_subcommand("version", "print the version, rule API and snapshot schema")->callback([] {
     std::cout << "kpatrol " << toolVersion()
               << " (rule api 1, snapshot schema 1, report schema 1)\n";

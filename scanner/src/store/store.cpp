@@ -974,7 +974,9 @@ int authorize(void* arg, int action, const char* arg1, const char* arg2, const c
       // pragma_table_info(). A user's UPDATE of the schema table is still refused: it is not a
       // read-only statement (checked after prepare) and the connection has query_only on.
       if (arg1 != nullptr && std::string_view(arg1) == "sqlite_master") return SQLITE_OK;
-      if (guard->refused.empty()) guard->refused = actionName(action);
+      if (guard->refused.empty()) {
+        guard->refused = "UPDATE on " + std::string(arg1 != nullptr ? arg1 : "");
+      }
       return SQLITE_DENY;
     case SQLITE_PRAGMA: {
       const std::string_view name = arg1 != nullptr ? arg1 : "";
@@ -986,7 +988,16 @@ int authorize(void* arg, int action, const char* arg1, const char* arg2, const c
       return SQLITE_DENY;
     }
     default:
-      if (guard->refused.empty()) guard->refused = actionName(action);
+      if (guard->refused.empty()) {
+        const std::string_view table = arg1 != nullptr ? arg1 : "";
+        if (table == "sqlite_master" || table == "sqlite_temp_master") {
+          guard->refused = "a schema change (CREATE, DROP, ALTER)";
+        } else if (action == SQLITE_INSERT || action == SQLITE_UPDATE || action == SQLITE_DELETE) {
+          guard->refused = actionName(action) + " on " + std::string(table);
+        } else {
+          guard->refused = actionName(action);
+        }
+      }
       return SQLITE_DENY;
   }
 }

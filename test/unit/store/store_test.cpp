@@ -1029,6 +1029,8 @@ TEST_CASE("query refuses every statement that writes, and the database is unchan
     // A refused write names the rule it broke.
     CHECK(queryError(*rw, "DELETE FROM findings").find("read-only") != std::string::npos);
     CHECK(queryError(*rw, "ATTACH DATABASE 'x.db' AS x").find("ATTACH") != std::string::npos);
+    CHECK(queryError(*rw, "DROP TABLE findings").find("schema change") != std::string::npos);
+    CHECK(queryError(*rw, "DELETE FROM findings").find("DELETE on findings") != std::string::npos);
     CHECK(queryError(*rw, "PRAGMA writable_schema = ON").find("writable_schema") !=
           std::string::npos);
     // The authorizer is removed afterwards: the store still writes.
