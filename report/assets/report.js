@@ -237,7 +237,7 @@
             el('pre', { text: 'actual' in ev ? pretty(ev.actual) : '–' })]),
           el('div', { class: 'ae expected' }, [el('span', { class: 'ae-label', text: t('d_expected') }),
             el('pre', { text: 'expected' in ev ? pretty(ev.expected) : '–' })])]);
-        row('d_actual', av);
+        row('d_actual_expected', av);
       }
       if (ev.impact !== undefined) row('d_impact', pretty(ev.impact));
     }

@@ -132,11 +132,11 @@ for st in pass warn fail error na manual waived; do
   [ "$shown" = "$want" ] || MISMATCH+="$st: shown '$shown', json $want; "
 done
 check "status counts equal the JSON report's" "$MISMATCH" is "$MISMATCH" ""
-TODO_WANT=$(jq '[.findings[] | select(.status == "fail" or .status == "warn")] | length' "$A_JSON")
-TODO_ROWS=$(grep -o '<div class="table-wrap" id="todo-table">.*' dom-a.html | sed 's/id="matrix".*//' |
+TASKS_WANT=$(jq '[.findings[] | select(.status == "fail" or .status == "warn")] | length' "$A_JSON")
+TASK_ROWS=$(grep -o '<div class="table-wrap" id="todo-table">.*' dom-a.html | sed 's/id="matrix".*//' |
   grep -o '<tr class="row[^"]*" data-status="[a-z]*"' | wc -l)
-check "the to-do list holds the fail and warn findings" "$TODO_ROWS rows, JSON has $TODO_WANT" \
-  is "$TODO_ROWS" "$([ "$TODO_WANT" -gt 100 ] && echo 100 || echo "$TODO_WANT")"
+check "the to-do list holds the fail and warn findings" "$TASK_ROWS rows, JSON has $TASKS_WANT" \
+  is "$TASK_ROWS" "$([ "$TASKS_WANT" -gt 100 ] && echo 100 || echo "$TASKS_WANT")"
 FIRST_SEV=$(grep -o 'id="todo-table">.*' dom-a.html | grep -o 'class="sev sev-[a-z]*"' | head -1)
 WORST=$(jq -r '[.findings[] | select(.status == "fail" or .status == "warn") | .severity] |
   map({"critical":0,"high":1,"medium":2,"low":3,"info":4}[.]) | min |
