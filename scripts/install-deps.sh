@@ -23,6 +23,9 @@ test_packages=(
   libxml2-utils python3 python3-jsonschema python3-prometheus-client
                           # report formats validated by real parsers: JUnit XSD, JSON Schema
                           # (report and SARIF 2.1.0), Prometheus exposition, CSV
+  chromium fonts-wqy-microhei
+                          # the HTML report is checked in real headless Chromium (with a
+                          # Chinese font, so screenshots of the zh report are readable)
 )
 
 packages=("${build_packages[@]}")
