@@ -179,6 +179,10 @@ Result<SnapshotPtr> Snapshot::loadDemo() {
 }
 
 Result<SnapshotPtr> Snapshot::fromJson(const Json& doc, const std::string& origin) {
+  return fromJson(Json(doc), origin);
+}
+
+Result<SnapshotPtr> Snapshot::fromJson(Json&& doc, const std::string& origin) {
   if (!doc.is_object()) return makeError(Errc::kParse, origin + ": snapshot must be a mapping");
   std::shared_ptr<Snapshot> snap(new Snapshot());
   if (auto m = doc.find("meta"); m != doc.end()) {
@@ -187,8 +191,8 @@ Result<SnapshotPtr> Snapshot::fromJson(const Json& doc, const std::string& origi
   if (snap->meta_.created_at.empty()) snap->meta_.created_at = "2026-01-01T00:00:00Z";
   if (auto o = doc.find("objects"); o != doc.end()) {
     if (!o->is_object()) return makeError(Errc::kParse, origin + ": \"objects\" must be a mapping");
-    for (const auto& [plural, items] : o->items()) {
-      auto list = listItems(items, origin + ": objects." + plural);
+    for (auto& [plural, items] : o->items()) {
+      auto list = listItems(std::move(items), origin + ": objects." + plural);
       if (!list) return std::move(list).error();
       for (auto& item : *list) {
         if (!item.is_object()) {
@@ -202,11 +206,11 @@ Result<SnapshotPtr> Snapshot::fromJson(const Json& doc, const std::string& origi
   }
   if (auto n = doc.find("nodes"); n != doc.end()) {
     if (!n->is_object()) return makeError(Errc::kParse, origin + ": \"nodes\" must be a mapping");
-    for (const auto& [name, facts] : n->items()) {
+    for (auto& [name, facts] : n->items()) {
       if (!facts.is_object()) {
         return makeError(Errc::kParse, origin + ": nodes." + name + " must be a mapping of facts");
       }
-      snap->node_facts_[name] = facts;
+      snap->node_facts_[name] = std::move(facts);
     }
   }
   if (auto e = doc.find("errors"); e != doc.end()) {

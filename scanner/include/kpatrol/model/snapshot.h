@@ -74,6 +74,8 @@ class Snapshot {
   /// errors:[...]}: the form rule test cases use.
   static Result<std::shared_ptr<const Snapshot>> fromJson(const Json& doc,
                                                           const std::string& origin);
+  /// Same, consuming the document: no copy of its objects is made (large generated snapshots).
+  static Result<std::shared_ptr<const Snapshot>> fromJson(Json&& doc, const std::string& origin);
 
   /// Writes the directory layout (files 0600) so that loadDirectory() reads it back equal.
   Status writeDirectory(const std::filesystem::path& dir) const;
