@@ -16,8 +16,10 @@ namespace {
 constexpr const char* kViewType = "kpatrol.view";
 constexpr int kMaxDepth = 32;
 
+// The view metamethods are reachable only through the locked metatable of a view, so the
+// first argument is always a view: no registry lookup by type name on every field read.
 const model::Json* checkView(lua_State* L, int idx) {
-  return *static_cast<const model::Json**>(luaL_checkudata(L, idx, kViewType));
+  return *static_cast<const model::Json**>(lua_touserdata(L, idx));
 }
 
 int viewIndex(lua_State* L) {
@@ -26,10 +28,15 @@ int viewIndex(lua_State* L) {
     if (lua_type(L, 2) != LUA_TSTRING) return 0;
     size_t len = 0;
     const char* key = lua_tolstring(L, 2, &len);
-    auto it = j->find(std::string(key, len));
-    if (it == j->end()) return 0;
-    pushJson(L, *it);
-    return 1;
+    const std::string_view wanted(key, len);
+    // ordered_json objects are small vectors: a linear scan without building a std::string.
+    for (auto it = j->begin(); it != j->end(); ++it) {
+      if (it.key() == wanted) {
+        pushJson(L, it.value());
+        return 1;
+      }
+    }
+    return 0;
   }
   if (j->is_array()) {
     int isnum = 0;

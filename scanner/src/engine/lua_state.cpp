@@ -26,9 +26,16 @@ local function readonly(t)
   if type(t) ~= "table" then return t end
   local cached = proxies[t]
   if cached then return cached end
+  -- A flat table (no table values) is read through a C-level __index: the proxy stays empty,
+  -- so every write still reaches __newindex. Nested tables get a function that wraps what it
+  -- returns.
+  local flat = true
+  for _, v in next, t do
+    if type(v) == "table" then flat = false break end
+  end
   local proxy = {}
   setmetatable(proxy, {
-    __index = function(_, k) return readonly(t[k]) end,
+    __index = flat and t or function(_, k) return readonly(t[k]) end,
     __newindex = ro_error,
     __len = function() return #t end,
     __pairs = function()
@@ -84,17 +91,17 @@ local base = {
   utf8 = readonly(safe_utf8),
 }
 
-local globals = setmetatable({}, {
-  __index = function(_, k)
-    local v = base[k]
-    if v == nil then error("undefined global '" .. tostring(k) .. "'", 2) end
-    return v
-  end,
+-- Rule environments read globals from `base` at C level; only a miss calls a function (to
+-- report the undefined global). No rule can reach `base` itself: environments' metatables
+-- are locked and rawset is gone, so it stays unmodified.
+setmetatable(base, {
+  __index = function(_, k) error("undefined global '" .. tostring(k) .. "'", 2) end,
   __newindex = function(_, k)
     error("rules may not create globals ('" .. tostring(k) .. "'); use local", 2)
   end,
   __metatable = "locked",
 })
+local globals = base
 
 local frozen_mt = {
   __index = globals,
@@ -299,10 +306,13 @@ Result<std::unique_ptr<LuaSandbox>> LuaSandbox::create(const RuleSet& rules,
     return makeError(Errc::kInternal, "sandbox prelude failed: " + msg);
   }
   // Stack: readonly, globals, frozen_mt, loading_mt, base
+  // base has a __newindex that raises: install our require and load with rawset.
+  lua_pushliteral(L, "require");
   lua_pushcfunction(L, luaRequire);
-  lua_setfield(L, 5, "require");
+  lua_rawset(L, 5);
+  lua_pushliteral(L, "load");
   lua_pushcfunction(L, luaLoad);
-  lua_setfield(L, 5, "load");
+  lua_rawset(L, 5);
   lua_pop(L, 1);
   impl->loading_mt_ref = luaL_ref(L, LUA_REGISTRYINDEX);
   impl->frozen_mt_ref = luaL_ref(L, LUA_REGISTRYINDEX);
