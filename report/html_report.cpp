@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "json_parts.h"
 #include "kpatrol/core/embedded.h"
 #include "kpatrol/report/report.h"
 
@@ -47,18 +48,9 @@ int severityIndex(model::Severity severity) {
   return 2;  // medium
 }
 
-Json countsJson(const store::StatusCounts& c) {
-  return Json{{"pass", c.pass}, {"warn", c.warn},     {"fail", c.fail},    {"error", c.error},
-              {"na", c.na},     {"manual", c.manual}, {"waived", c.waived}};
-}
+using json_parts::bilingual;
+Json countsJson(const store::StatusCounts& c) { return json_parts::counts(c); }
 
-Json bilingual(const std::string& en, const std::string& zh) {
-  return Json{{"en", en}, {"zh", zh}};
-}
-
-/// The data the page's script reads. Findings are compact arrays
-/// [rule index, subject, status index, severity index, message, evidence, waiver, scope, id]
-/// so that 150,000 of them stay a size a browser parses quickly.
 Json pageData(const ScanData& data, const RenderOptions& options) {
   Json doc = Json::object();
   doc["lang"] = options.lang == "zh" ? "zh" : "en";
@@ -123,33 +115,9 @@ Json pageData(const ScanData& data, const RenderOptions& options) {
   doc["rules"] = std::move(rules);
   doc["findings"] = std::move(findings);
 
-  Json errors = Json::array();
-  for (const auto& e : data.errors) {
-    errors.push_back(
-        {{"subject", e.subject}, {"fact", e.fact}, {"source", e.source}, {"message", e.message}});
-  }
-  doc["errors"] = std::move(errors);
-  Json waivers = Json::array();
-  for (const auto& w : data.waivers) {
-    waivers.push_back({{"rule", w.rule},
-                       {"subject", w.subject_glob},
-                       {"owner", w.owner},
-                       {"reason", w.reason},
-                       {"expires", w.expires},
-                       {"expired", w.expired},
-                       {"matched", w.matched}});
-  }
-  doc["waivers"] = std::move(waivers);
-  Json history = Json::array();
-  for (const auto& h : data.history) {
-    history.push_back({{"scan_id", h.scan_id},
-                       {"started_at", h.started_at},
-                       {"snapshot_time", h.snapshot_time},
-                       {"score", h.score ? Json(*h.score) : Json(nullptr)},
-                       {"grade", h.grade},
-                       {"counts", countsJson(h.counts)}});
-  }
-  doc["history"] = std::move(history);
+  doc["errors"] = json_parts::collectionErrors(data);
+  doc["waivers"] = json_parts::waivers(data);
+  doc["history"] = json_parts::history(data);
   if (data.since_previous) {
     const auto& d = *data.since_previous;
     Json entries = Json::array();

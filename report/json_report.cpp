@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <nlohmann/json.hpp>
 
+#include "json_parts.h"
 #include "kpatrol/core/fs.h"
 #include "kpatrol/report/report.h"
 
@@ -45,9 +46,9 @@ std::string findingId(const model::Finding& finding) {
   return sha256Hex(finding.rule_id + "\n" + finding.subject).substr(0, 16);
 }
 
-namespace {
+namespace json_parts {
 
-Json countsJson(const store::StatusCounts& c) {
+Json counts(const store::StatusCounts& c) {
   return Json{{"pass", c.pass}, {"warn", c.warn},     {"fail", c.fail},    {"error", c.error},
               {"na", c.na},     {"manual", c.manual}, {"waived", c.waived}};
 }
@@ -56,7 +57,45 @@ Json bilingual(const std::string& en, const std::string& zh) {
   return Json{{"en", en}, {"zh", zh}};
 }
 
-}  // namespace
+Json collectionErrors(const ScanData& data) {
+  Json errors = Json::array();
+  for (const auto& e : data.errors) {
+    errors.push_back(
+        {{"subject", e.subject}, {"fact", e.fact}, {"source", e.source}, {"message", e.message}});
+  }
+  return errors;
+}
+
+Json waivers(const ScanData& data) {
+  Json out = Json::array();
+  for (const auto& w : data.waivers) {
+    out.push_back({{"rule", w.rule},
+                   {"subject", w.subject_glob},
+                   {"owner", w.owner},
+                   {"reason", w.reason},
+                   {"expires", w.expires},
+                   {"expired", w.expired},
+                   {"matched", w.matched}});
+  }
+  return out;
+}
+
+Json history(const ScanData& data) {
+  Json out = Json::array();
+  for (const auto& h : data.history) {
+    out.push_back({{"scan_id", h.scan_id},
+                   {"started_at", h.started_at},
+                   {"snapshot_time", h.snapshot_time},
+                   {"score", h.score ? Json(*h.score) : Json(nullptr)},
+                   {"grade", h.grade},
+                   {"counts", counts(h.counts)}});
+  }
+  return out;
+}
+
+}  // namespace json_parts
+
+using json_parts::bilingual;
 
 std::string renderJson(const ScanData& data) {
   Json doc = Json::object();
@@ -82,7 +121,7 @@ std::string renderJson(const ScanData& data) {
               {"title", bilingual(s.group_title_en, s.group_title_zh)},
               {"score", s.score ? Json(*s.score) : Json(nullptr)},
               {"grade", s.grade},
-              {"counts", countsJson(s.counts)}};
+              {"counts", json_parts::counts(s.counts)}};
     scores.push_back(std::move(j));
   }
   doc["scores"] = std::move(scores);
@@ -115,33 +154,9 @@ std::string renderJson(const ScanData& data) {
     findings.push_back(std::move(j));
   }
   doc["findings"] = std::move(findings);
-  Json errors = Json::array();
-  for (const auto& e : data.errors) {
-    errors.push_back(
-        {{"subject", e.subject}, {"fact", e.fact}, {"source", e.source}, {"message", e.message}});
-  }
-  doc["collection_errors"] = std::move(errors);
-  Json waivers = Json::array();
-  for (const auto& w : data.waivers) {
-    waivers.push_back({{"rule", w.rule},
-                       {"subject", w.subject_glob},
-                       {"owner", w.owner},
-                       {"reason", w.reason},
-                       {"expires", w.expires},
-                       {"expired", w.expired},
-                       {"matched", w.matched}});
-  }
-  doc["waivers"] = std::move(waivers);
-  Json history = Json::array();
-  for (const auto& h : data.history) {
-    history.push_back({{"scan_id", h.scan_id},
-                       {"started_at", h.started_at},
-                       {"snapshot_time", h.snapshot_time},
-                       {"score", h.score ? Json(*h.score) : Json(nullptr)},
-                       {"grade", h.grade},
-                       {"counts", countsJson(h.counts)}});
-  }
-  doc["history"] = std::move(history);
+  doc["collection_errors"] = json_parts::collectionErrors(data);
+  doc["waivers"] = json_parts::waivers(data);
+  doc["history"] = json_parts::history(data);
   if (data.since_previous) {
     const auto& d = *data.since_previous;
     Json entries = Json::array();
