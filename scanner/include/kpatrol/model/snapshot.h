@@ -19,8 +19,9 @@
 
 namespace kpatrol::model {
 
-/// Objects keep their key order (evidence reads like the source) and are vector-backed, which
-/// keeps a 150,000-pod snapshot resident in well under the memory budget.
+/// Objects keep their key order (evidence reads like the source) and are vector-backed (no
+/// tree nodes). Still about 4.5x the JSON text: a 150,000-pod snapshot is ~3.4 GB resident
+/// (test/bench/README.md); a compact tape or arena representation is the next step.
 using Json = nlohmann::ordered_json;
 
 inline constexpr int kSnapshotSchemaVersion = 1;
