@@ -271,11 +271,19 @@ std::size_t Snapshot::objectCount() const noexcept {
 
 const CollectionError* Snapshot::errorFor(std::string_view subject_id,
                                           std::string_view fact) const {
-  for (const auto& e : errors_) {
-    if (e.subject != subject_id && e.subject != "*") continue;
+  // Candidates: the subject's errors and the "*" ones, in their original order.
+  std::vector<std::size_t> candidates;
+  for (std::string_view key : {subject_id, std::string_view("*")}) {
+    if (auto it = errors_by_subject_.find(key); it != errors_by_subject_.end()) {
+      candidates.insert(candidates.end(), it->second.begin(), it->second.end());
+    }
+  }
+  std::sort(candidates.begin(), candidates.end());
+  for (const std::size_t i : candidates) {
+    const CollectionError& e = errors_[i];
     if (e.fact == "*" || e.fact == fact) return &e;
-    // "kubelet" explains "kubelet.config"; "kubelet.config.x" explains "kubelet" only partly,
-    // but a missing "kubelet" with an error below it is still explained by that error.
+    // "kubelet" explains "kubelet.config"; an error on "kubelet.config" explains a missing
+    // "kubelet" too.
     if (fact.starts_with(e.fact) && fact.size() > e.fact.size() && fact[e.fact.size()] == '.') {
       return &e;
     }
@@ -288,6 +296,9 @@ const CollectionError* Snapshot::errorFor(std::string_view subject_id,
 }
 
 void Snapshot::index() {
+  for (std::size_t i = 0; i < errors_.size(); ++i) {
+    errors_by_subject_[errors_[i].subject].push_back(i);
+  }
   subjects_[scopeIndex(Scope::kCluster)].push_back(
       Subject{Scope::kCluster, "cluster", "Cluster", meta_.cluster_name, "", nullptr, nullptr});
 

@@ -103,6 +103,9 @@ class Snapshot {
   std::map<std::string, Json, std::less<>> objects_;     // plural -> JSON array of items
   std::map<std::string, Json, std::less<>> node_facts_;  // node name -> facts object
   std::vector<CollectionError> errors_;
+  // errors_ positions by subject ("*" included), so errorFor costs the subject's own errors,
+  // not all of them: with thousands of unreachable nodes it runs for every rule and node.
+  std::map<std::string, std::vector<std::size_t>, std::less<>> errors_by_subject_;
   std::vector<Subject> subjects_[std::size(kAllScopes)];
 };
 
