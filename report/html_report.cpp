@@ -55,19 +55,8 @@ Json pageData(const ScanData& data, const RenderOptions& options) {
   Json doc = Json::object();
   doc["lang"] = options.lang == "zh" ? "zh" : "en";
   doc["tool"] = {{"name", "kpatrol"}, {"version", data.scan.tool_version}};
-  doc["scan"] = {{"id", data.scan.id},
-                 {"state", store::scanStateName(data.scan.state)},
-                 {"complete", data.scan.state == store::ScanState::kComplete},
-                 {"started_at", data.scan.started_at},
-                 {"finished_at", data.scan.finished_at},
-                 {"snapshot_time", data.scan.snapshot_time},
-                 {"origin", data.scan.origin},
-                 {"profile", data.scan.profile},
-                 {"rules_digest", data.scan.rules_digest}};
-  doc["cluster"] = {{"name", data.scan.cluster_name},
-                    {"uid", data.scan.cluster_uid},
-                    {"version", data.scan.cluster_version},
-                    {"flavour", data.scan.flavour}};
+  doc["scan"] = json_parts::scanInfo(data);
+  doc["cluster"] = json_parts::cluster(data);
   Json scores = Json::array();
   for (const auto& s : data.scores) {
     scores.push_back({{"group", s.group_id},

@@ -10,6 +10,8 @@ using Json = model::Json;
 
 Json counts(const store::StatusCounts& c);
 Json bilingual(const std::string& en, const std::string& zh);
+Json scanInfo(const ScanData& data);
+Json cluster(const ScanData& data);
 Json collectionErrors(const ScanData& data);
 Json waivers(const ScanData& data);
 Json history(const ScanData& data);

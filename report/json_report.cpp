@@ -57,6 +57,27 @@ Json bilingual(const std::string& en, const std::string& zh) {
   return Json{{"en", en}, {"zh", zh}};
 }
 
+Json scanInfo(const ScanData& data) {
+  const auto& s = data.scan;
+  return {{"id", s.id},
+          {"state", store::scanStateName(s.state)},
+          {"complete", s.state == store::ScanState::kComplete},
+          {"started_at", s.started_at},
+          {"finished_at", s.finished_at},
+          {"snapshot_time", s.snapshot_time},
+          {"origin", s.origin},
+          {"profile", s.profile},
+          {"rules_digest", s.rules_digest}};
+}
+
+Json cluster(const ScanData& data) {
+  const auto& s = data.scan;
+  return {{"name", s.cluster_name},
+          {"uid", s.cluster_uid},
+          {"version", s.cluster_version},
+          {"flavour", s.flavour}};
+}
+
 Json collectionErrors(const ScanData& data) {
   Json errors = Json::array();
   for (const auto& e : data.errors) {
@@ -101,19 +122,8 @@ std::string renderJson(const ScanData& data) {
   Json doc = Json::object();
   doc["schema_version"] = kJsonSchemaVersion;
   doc["tool"] = {{"name", "kpatrol"}, {"version", data.scan.tool_version}};
-  doc["scan"] = {{"id", data.scan.id},
-                 {"state", store::scanStateName(data.scan.state)},
-                 {"complete", data.scan.state == store::ScanState::kComplete},
-                 {"started_at", data.scan.started_at},
-                 {"finished_at", data.scan.finished_at},
-                 {"snapshot_time", data.scan.snapshot_time},
-                 {"origin", data.scan.origin},
-                 {"profile", data.scan.profile},
-                 {"rules_digest", data.scan.rules_digest}};
-  doc["cluster"] = {{"name", data.scan.cluster_name},
-                    {"uid", data.scan.cluster_uid},
-                    {"version", data.scan.cluster_version},
-                    {"flavour", data.scan.flavour}};
+  doc["scan"] = json_parts::scanInfo(data);
+  doc["cluster"] = json_parts::cluster(data);
   Json scores = Json::array();
   for (const auto& s : data.scores) {
     Json j = {{"profile", s.profile},
