@@ -4,12 +4,14 @@
 
 #include <atomic>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 
 #include "kpatrol/core/result.h"
+#include "kpatrol/model/snapshot.h"
 
 namespace kpatrol::report {
 struct ScanData;
@@ -60,6 +62,39 @@ std::string toolVersion();
 
 /// The process exit code, set by the command that ran.
 int& exitCode();
+
+/// Fills meta.created_at (now, if the collector did not), meta.tool_version and meta.sources
+/// of a collected snapshot document.
+void stampSnapshotMeta(model::Json& doc, const std::string& source_type);
+/// Builds a snapshot from a collected document (Snapshot::fromJson form), stamping the
+/// collection time and tool version, and writes it as an evidence bundle (0600).
+Status saveSnapshotBundle(model::Json&& doc, const std::filesystem::path& out,
+                          const std::string& origin);
+
+// --- Live sources. Each is one file that adds its options to `scan` and to `collect`. ---
+
+/// The Kubernetes API (source_api.cpp): --kubeconfig, --context, --namespace, --in-cluster, ...
+struct ApiSourceOptions;
+std::shared_ptr<ApiSourceOptions> addApiSourceOptions(CLI::App* cmd);
+/// Whether an option that names the API as the source was given (--kubeconfig, --context,
+/// --in-cluster). With no source at all, `scan` collects over the API too.
+bool apiSourceRequested(const ApiSourceOptions& options);
+/// Collects the cluster side: a snapshot document {meta, objects, nodes, errors}.
+Result<model::Json> collectApiDocument(const ApiSourceOptions& options,
+                                       const GlobalOptions& global);
+/// `kpatrol collect api`.
+void addCollectApiCommand(CLI::App& collect, GlobalOptions& global);
+
+/// Node hosts over SSH (source_nodes.cpp): --ssh-inventory, --ssh-user, --ssh-key, ...
+struct NodeSourceOptions;
+std::shared_ptr<NodeSourceOptions> addNodeSourceOptions(CLI::App* cmd);
+bool nodeSourceRequested(const NodeSourceOptions& options);
+/// Collects host facts for the nodes of doc.objects.nodes (or the inventory's) and adds them to
+/// doc["nodes"]; what could not be collected goes to doc["errors"].
+Status collectNodesInto(model::Json& doc, const NodeSourceOptions& options,
+                        const GlobalOptions& global);
+/// `kpatrol collect node` (over SSH, or --host-root).
+void addCollectNodeCommand(CLI::App& collect, GlobalOptions& global);
 
 void addScanCommand(CLI::App& app, GlobalOptions& global);
 void addRulesCommands(CLI::App& app, GlobalOptions& global);

@@ -61,6 +61,22 @@ int runExtract(const BundleOptions& opt) {
 
 }  // namespace
 
+void stampSnapshotMeta(model::Json& doc, const std::string& source_type) {
+  auto& meta = doc["meta"];
+  if (!meta.is_object()) meta = model::Json::object();
+  if (!meta.contains("created_at")) meta["created_at"] = nowRfc3339();
+  meta["tool_version"] = toolVersion();
+  if (!meta.contains("sources")) meta["sources"] = model::Json::array({{{"type", source_type}}});
+}
+
+Status saveSnapshotBundle(model::Json&& doc, const std::filesystem::path& out,
+                          const std::string& origin) {
+  stampSnapshotMeta(doc, origin);
+  auto snap = model::Snapshot::fromJson(std::move(doc), origin);
+  if (!snap) return std::move(snap).error();
+  return bundle::createBundleFromFiles((*snap)->toFiles(), out, (*snap)->meta().created_at);
+}
+
 void addBundleCommands(CLI::App& app, GlobalOptions& /*global*/) {
   auto opt = std::make_shared<BundleOptions>();
   auto* cmd = app.add_subcommand(

@@ -53,6 +53,14 @@ int main(int argc, char** argv) {
   addScanCommand(app, global);
   addRulesCommands(app, global);
   addBundleCommands(app, global);
+  auto* collect = app.add_subcommand(
+      "collect",
+      "Collect a snapshot without scanning it, as an evidence bundle to scan later or elsewhere:\n"
+      "  kpatrol collect api --out cluster.tar.gz\n"
+      "  kpatrol scan --bundle cluster.tar.gz");
+  collect->require_subcommand(1);
+  addCollectApiCommand(*collect, global);
+  addCollectNodeCommand(*collect, global);
   addHistoryCommands(app, global);
   app.add_subcommand("version", "print the version, rule API and snapshot schema")->callback([] {
     std::cout << "kpatrol " << toolVersion()

@@ -23,6 +23,10 @@ const char* errcName(Errc code) noexcept {
       return "timeout";
     case Errc::kCancelled:
       return "cancelled";
+    case Errc::kUnavailable:
+      return "unavailable";
+    case Errc::kPermission:
+      return "permission";
     case Errc::kInternal:
       return "internal";
   }

@@ -222,23 +222,28 @@ Result<SnapshotPtr> Snapshot::fromJson(Json&& doc, const std::string& origin) {
   return SnapshotPtr(std::move(snap));
 }
 
-Status Snapshot::writeDirectory(const fs::path& dir) const {
-  auto write = [&](const std::string& rel, const Json& j) {
-    return writeFileAtomic(dir / rel, j.dump(1) + "\n");
-  };
-  if (auto s = write("snapshot.json", metaToJson(meta_)); !s) return s;
+std::map<std::string, std::string> Snapshot::toFiles() const {
+  std::map<std::string, std::string> files;
+  auto put = [&](const std::string& rel, const Json& j) { files[rel] = j.dump(1) + "\n"; };
+  put("snapshot.json", metaToJson(meta_));
   Json errors = Json::array();
   for (const auto& e : errors_) {
     errors.push_back(
         {{"subject", e.subject}, {"fact", e.fact}, {"source", e.source}, {"message", e.message}});
   }
-  if (auto s = write("errors.json", errors); !s) return s;
+  put("errors.json", errors);
   for (const auto& [plural, items] : objects_) {
-    Json list = {{"apiVersion", "v1"}, {"kind", "List"}, {"items", items}};
-    if (auto s = write("objects/" + plural + ".json", list); !s) return s;
+    put("objects/" + plural + ".json",
+        Json{{"apiVersion", "v1"}, {"kind", "List"}, {"items", items}});
   }
-  for (const auto& [node, facts] : node_facts_) {
-    if (auto s = write("nodes/" + node + ".json", Json{{"facts", facts}}); !s) return s;
+  for (const auto& [node, facts] : node_facts_)
+    put("nodes/" + node + ".json", Json{{"facts", facts}});
+  return files;
+}
+
+Status Snapshot::writeDirectory(const fs::path& dir) const {
+  for (const auto& [rel, text] : toFiles()) {
+    if (auto s = writeFileAtomic(dir / rel, text); !s) return s;
   }
   return okStatus();
 }

@@ -20,6 +20,8 @@ enum class Errc {
   kRuleError,        // a rule failed to load or evaluate
   kTimeout,
   kCancelled,
+  kUnavailable,  // a server or host could not be reached (connect, DNS, TLS, dropped link)
+  kPermission,   // authentication or authorization refused (401, 403, SSH auth, host key)
   kInternal,
 };
 

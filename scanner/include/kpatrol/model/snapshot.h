@@ -80,6 +80,8 @@ class Snapshot {
 
   /// Writes the directory layout (files 0600) so that loadDirectory() reads it back equal.
   Status writeDirectory(const std::filesystem::path& dir) const;
+  /// The directory layout as relative path -> content (what a bundle holds).
+  std::map<std::string, std::string> toFiles() const;
 
   const SnapshotMeta& meta() const noexcept { return meta_; }
   /// Collected API objects of a kind (lower-case plural, "pods"), or nullptr if not collected.

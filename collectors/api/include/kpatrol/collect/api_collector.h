@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: Apache-2.0
+// Live collection of the cluster side over the Kubernetes API.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "kpatrol/core/result.h"
+#include "kpatrol/model/snapshot.h"
+
+namespace kpatrol::collect {
+
+struct ApiCollectOptions {
+  std::string kubeconfig;   // --kubeconfig; empty: $KUBECONFIG (merged), else ~/.kube/config
+  std::string context;      // --context; empty: current-context
+  std::string namespace_;   // --namespace: namespaced kinds from this namespace only
+  bool in_cluster = false;  // --in-cluster: service-account config (also detected automatically)
+  std::chrono::seconds request_timeout{30};
+  std::chrono::seconds total_timeout{600};
+  unsigned parallel = 4;  // lists in flight at once
+  /// Called as each kind finishes: kind plural, items collected (or -1 on error).
+  std::function<void(std::string_view plural, long items)> progress;
+};
+
+/// Collects the cluster into a snapshot document in Snapshot::fromJson form: {meta, objects,
+/// nodes: {}, errors}. Errors that stop the whole collection (no kubeconfig, unreachable server,
+/// 401) are returned; a kind that fails (403, timeout) becomes an entry in `errors`.
+Result<model::Json> collectApi(const ApiCollectOptions& options);
+
+}  // namespace kpatrol::collect
