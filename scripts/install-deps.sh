@@ -16,6 +16,7 @@ build_packages=(
   nlohmann-json3-dev      # JSON model of snapshots and reports
   libcli11-dev            # command line
   doctest-dev             # unit tests
+  libcpp-httplib-dev      # the fixture Kubernetes API server (HTTPS) built with the tests
 )
 test_packages=(
   jq sqlite3              # end-to-end tests read reports and databases as a user would
@@ -26,6 +27,9 @@ test_packages=(
   chromium fonts-wqy-microhei
                           # the HTML report is checked in real headless Chromium (with a
                           # Chinese font, so screenshots of the zh report are readable)
+  openssh-server openssh-client
+                          # SSH collection is tested against a real sshd on 127.0.0.1
+  openssl                 # tests generate CAs, server and client certificates
 )
 
 packages=("${build_packages[@]}")
@@ -35,3 +39,9 @@ run() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 export DEBIAN_FRONTEND=noninteractive
 run apt-get update -q
 run apt-get install -y -q --no-install-recommends "${packages[@]}"
+
+# The API tests check the fixture server with the real kubectl client. Use the one installed
+# (any packaging); otherwise Debian's kubernetes-client provides it.
+if [[ "${1:-}" == "--test" ]] && ! command -v kubectl >/dev/null 2>&1; then
+  run apt-get install -y -q --no-install-recommends kubernetes-client
+fi
