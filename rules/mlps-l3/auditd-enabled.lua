@@ -1,0 +1,51 @@
+-- 等保 8.1.4.3 a) and d) (AU-01/AU-14): the Linux audit daemon is enabled and running.
+--
+-- Semantics: facts.auditd.active (auditd running now) and facts.auditd.enabled (started at
+-- boot). Both true: pass. Not running: fail. Running but not enabled: fail (auditing stops at
+-- the next reboot). Not installed (installed = false): fail.
+return {
+  api = 1,
+  id = "mlps-l3/auditd-enabled",
+  title = {
+    en = "The audit daemon (auditd) is enabled and running",
+    zh = "已启用安全审计：auditd 服务已开机自启并正在运行",
+  },
+  severity = "high",
+  scope = "node",
+  requires = { "auditd" },
+  applies = function(s) return s.roles.virtual ~= true end,
+  baselines = { mlps = { control = "8.1.4.3 a)" } },
+  impact = {
+    en = "Without auditd, logins, privilege use and changes to accounts and system files leave "
+      .. "no tamper-resistant record: incidents cannot be reconstructed and 8.1.4.3 a) is not met.",
+    zh = "没有 auditd，登录、提权以及账户和系统文件的变更都不会留下可靠记录，安全事件无法追溯，不满足 8.1.4.3 a)。",
+  },
+  remediation = {
+    en = "Install and start auditd: `yum install audit` / `apt install auditd`, then `systemctl "
+      .. "enable --now auditd` (RHEL refuses a manual stop by design; restart with `service "
+      .. "auditd restart`). Check with `systemctl is-enabled auditd; systemctl is-active auditd; "
+      .. "auditctl -s`.",
+    zh = "安装并启动 auditd：`yum install audit` 或 `apt install auditd`，然后执行 `systemctl enable --now "
+      .. "auditd`（RHEL 默认禁止手动停止，重启请用 `service auditd restart`）。用 `systemctl is-enabled auditd; "
+      .. "systemctl is-active auditd; auditctl -s` 核对。",
+  },
+  references = { "GB/T 22239-2019 8.1.4.3 a)", "GB/T 28448-2019 L3-CES1-12" },
+  tags = { "node", "audit" },
+  check = function(s, ctx)
+    local a = s.facts.auditd
+    local evidence = { installed = a.installed, active = a.active, enabled = a.enabled,
+                       expected = "active and enabled" }
+    if a.installed == false then
+      return ctx.fail("auditd is not installed", evidence)
+    end
+    if a.active ~= true then
+      return ctx.fail("auditd is not running" .. (a.enabled == true and " (enabled at boot)" or ""),
+        evidence)
+    end
+    if a.enabled ~= true then
+      return ctx.fail("auditd is running but not enabled: auditing stops at the next reboot",
+        evidence)
+    end
+    return ctx.pass("auditd is running and enabled", evidence)
+  end,
+}

@@ -1,0 +1,58 @@
+-- 等保 8.1.4.3 b) (AU-09) and 8.1.5.4 d): audit records carry a correct time — the node clock
+-- is synchronised.
+--
+-- Semantics: facts.time_sync = { synchronized, service, offset_ms }. Pass when synchronized is
+-- true and |offset_ms| (when known) <= max_offset_ms (default 1000 ms). Not synchronised or a
+-- larger offset: fail.
+local mlps = require("mlps")
+
+return {
+  api = 1,
+  id = "mlps-l3/time-sync",
+  title = {
+    en = "The node clock is synchronised (NTP/chrony)",
+    zh = "节点时间已同步（NTP/chrony），保证审计记录时间准确",
+  },
+  severity = "medium",
+  scope = "node",
+  requires = { "time_sync" },
+  applies = function(s) return s.roles.virtual ~= true end,
+  baselines = { mlps = { control = "8.1.4.3 b)" } },
+  params = {
+    max_offset_ms = { default = 1000, description = "largest acceptable clock offset (ms)" },
+  },
+  impact = {
+    en = "Audit records must show the date and time of each event (8.1.4.3 b)); with drifting "
+      .. "clocks, node, API-server and central logs cannot be correlated, and certificates and "
+      .. "tokens fail validation.",
+    zh = "审计记录须包含事件的日期和时间（8.1.4.3 b)）；时钟不同步时，节点、API Server 与集中日志无法关联分析，"
+      .. "证书与令牌校验也会失败。",
+  },
+  remediation = {
+    en = "Run chronyd (or systemd-timesyncd) against the site's NTP servers: `server <ntp> "
+      .. "iburst` in /etc/chrony.conf, `systemctl enable --now chronyd`; check with `chronyc "
+      .. "tracking` and `timedatectl show -p NTPSynchronized --value` (yes).",
+    zh = "使用 chronyd（或 systemd-timesyncd）同步到单位的 NTP 服务器：在 /etc/chrony.conf 中配置 "
+      .. "`server <NTP地址> iburst`，执行 `systemctl enable --now chronyd`；用 `chronyc tracking` 与 "
+      .. "`timedatectl show -p NTPSynchronized --value`（应为 yes）核对。",
+  },
+  references = { "GB/T 22239-2019 8.1.4.3 b)", "GB/T 22239-2019 8.1.5.4 d)" },
+  tags = { "node", "audit", "time" },
+  check = function(s, ctx)
+    local t = s.facts.time_sync
+    local max = ctx.param("max_offset_ms")
+    local offset = mlps.num(t.offset_ms)
+    local evidence = { synchronized = t.synchronized, service = t.service, offset_ms = offset,
+                       expected = "synchronized, |offset| <= " .. max .. " ms" }
+    local svc = t.service and (" (" .. t.service .. ")") or ""
+    if t.synchronized ~= true then
+      return ctx.fail("the clock is not synchronised" .. svc, evidence)
+    end
+    if offset ~= nil and math.abs(offset) > max then
+      return ctx.fail(string.format("the clock is %.0f ms off%s, expected at most %d ms", offset,
+        svc, max), evidence)
+    end
+    return ctx.pass("the clock is synchronised" .. svc
+      .. (offset and string.format(", offset %.1f ms", offset) or ""), evidence)
+  end,
+}
