@@ -1,0 +1,706 @@
+-- Helpers of the CIS Kubernetes Benchmark pack: `local cis = require("cis")`.
+--
+-- Pure functions of their arguments (no globals, no state). Objects passed in may be read-only
+-- snapshot views: they are only indexed and iterated, never modified or sorted.
+--
+-- Managed control planes. Node-scope control-plane rules apply to control-plane nodes
+-- (s.roles.control_plane). A cluster without any control-plane node (ACK managed, EKS, GKE, ...)
+-- has no such subject, so the rule would vanish from the report. Rules therefore also apply to
+-- one representative node of such a cluster (the first node in document order that has host
+-- facts, else the first node) and return `na` with the reason there (cis.managed_na). Node
+-- rules cannot see the snapshot's flavour (only cluster-scope subjects carry s.flavour), so ACK
+-- is recognised from the Node objects: kubelet versions built by Alibaba Cloud ("-aliyun") or
+-- the node-pool labels ACK puts on every node.
+local M = {}
+
+M.ACK_MANAGED_REASON = "control plane managed by Alibaba Cloud ACK; not inspectable from the cluster"
+M.MANAGED_REASON = "no control-plane node is part of this cluster: the control plane is managed "
+  .. "by the provider and not inspectable from the cluster"
+
+local function dig(v, ...)
+  local keys = { ... }
+  for i = 1, #keys do
+    if type(v) ~= "table" and type(v) ~= "userdata" then return nil end
+    v = v[keys[i]]
+    if v == nil then return nil end
+  end
+  return v
+end
+M.dig = dig
+
+function M.join(list, sep)
+  local parts = {}
+  for i, v in ipairs(list or {}) do parts[i] = tostring(v) end
+  return table.concat(parts, sep or ", ")
+end
+
+function M.contains(list, value)
+  for _, v in ipairs(list or {}) do
+    if v == value then return true end
+  end
+  return false
+end
+
+function M.split_csv(value)
+  local out = {}
+  if value == nil then return out end
+  for token in tostring(value):gmatch("[^,]+") do
+    local t = token:match("^%s*(.-)%s*$")
+    if t ~= "" then out[#out + 1] = t end
+  end
+  return out
+end
+
+function M.is_true(v)
+  return v == true or (type(v) == "string" and v:lower() == "true")
+end
+
+function M.is_false(v)
+  return v == false or (type(v) == "string" and v:lower() == "false")
+end
+
+function M.count(t)
+  local n = 0
+  if t == nil then return 0 end
+  for _ in pairs(t) do n = n + 1 end
+  return n
+end
+
+-- Messages show at most `n` items, then "and N more".
+function M.shorten(list, n)
+  n = n or 10
+  if #list <= n then return M.join(list) end
+  local head = {}
+  for i = 1, n do head[i] = list[i] end
+  return M.join(head) .. string.format(" and %d more", #list - n)
+end
+
+-- ---------------------------------------------------------------------------------------------
+-- Cluster flavour
+
+local function node_is_ack(node)
+  local v = dig(node, "status", "nodeInfo", "kubeletVersion")
+  if type(v) == "string" and v:find("aliyun", 1, true) then return true end
+  local labels = dig(node, "metadata", "labels")
+  if labels ~= nil then
+    if labels["alibabacloud.com/nodepool-id"] ~= nil or labels["ack.aliyun.com"] ~= nil then
+      return true
+    end
+  end
+  return false
+end
+
+-- Whether the cluster is an Alibaba Cloud ACK cluster (managed or dedicated).
+function M.is_ack(s, ctx)
+  local flavour = s.flavour or dig(s, "cluster", "flavour")
+  if type(flavour) == "string" and flavour ~= "unknown" and flavour ~= "" then
+    return flavour:sub(1, 3) == "ack"
+  end
+  if s.scope == "node" and s.object ~= nil then return node_is_ack(s.object) end
+  if ctx.has_objects("nodes") then
+    local nodes = ctx.objects("nodes")
+    if #nodes > 0 then return node_is_ack(nodes[1]) end
+  end
+  return false
+end
+
+-- " [ACK: text]" when the cluster is ACK, else "".
+function M.ack_note(s, ctx, text)
+  if text ~= nil and M.is_ack(s, ctx) then return " [ACK deviation: " .. text .. "]" end
+  return ""
+end
+
+local function node_is_control_plane(ctx, node)
+  local labels = dig(node, "metadata", "labels")
+  if labels ~= nil and (labels["node-role.kubernetes.io/control-plane"] ~= nil
+      or labels["node-role.kubernetes.io/master"] ~= nil) then
+    return true
+  end
+  local name = dig(node, "metadata", "name")
+  local facts = name and ctx.node_facts(name)
+  return dig(facts, "processes", "kube-apiserver") ~= nil
+end
+
+local function node_is_virtual(node)
+  local labels = dig(node, "metadata", "labels")
+  if labels == nil then return false end
+  return labels["type"] == "virtual-kubelet" or labels["virtual-kubelet.io/provider-name"] ~= nil
+end
+
+-- The representative node of a cluster without control-plane nodes: the first non-virtual
+-- Node (document order) that has host facts, else the first non-virtual Node. Cheap for every
+-- other node: it stops at the representative.
+local function representative(ctx)
+  if not ctx.has_objects("nodes") then return nil end
+  local first
+  for _, n in ipairs(ctx.objects("nodes")) do
+    if not node_is_virtual(n) then
+      local name = dig(n, "metadata", "name")
+      first = first or name
+      if name ~= nil and ctx.node_facts(name) ~= nil then return name end
+    end
+  end
+  return first
+end
+
+-- applies() of control-plane rules: control-plane nodes, plus the representative node of a
+-- cluster that has no control-plane node (it gets `na` from cis.managed_na).
+function M.cp_applies(s, ctx)
+  if s.roles.control_plane == true then return true end
+  if s.roles.virtual == true or s.object == nil then return false end
+  if representative(ctx) ~= s.name then return false end
+  for _, n in ipairs(ctx.objects("nodes")) do
+    if node_is_control_plane(ctx, n) then return false end
+  end
+  return true
+end
+
+-- Whether `s` is the representative node of a cluster without control-plane nodes (admitted
+-- by cis.cp_applies although it is no control-plane node). Control-plane checks start with
+--   if cis.managed(s, ctx) then return cis.managed_na(s, ctx) end
+-- (ctx results are several values: always return them directly, never through a local).
+function M.managed(s, ctx)
+  if s.roles.control_plane == true then return false end
+  -- a node that is neither control plane nor the representative (an external etcd member)
+  return M.cp_applies(s, ctx)
+end
+
+-- The `na` result with the reason for the representative node of a managed control plane.
+function M.managed_na(s, ctx)
+  if M.is_ack(s, ctx) then return ctx.na(M.ACK_MANAGED_REASON) end
+  return ctx.na(M.MANAGED_REASON)
+end
+
+-- applies() of worker-node rules (section 4): every node that runs a kubelet (not virtual).
+function M.node_applies(s)
+  return s.roles.virtual ~= true
+end
+
+-- ---------------------------------------------------------------------------------------------
+-- Processes and flags
+
+function M.argv(s, name)
+  local p = s.facts and s.facts.processes and s.facts.processes[name]
+  return p and p.argv or nil
+end
+
+-- Tokens of a comma-separated flag, e.g. the admission plugins.
+function M.flag_list(ctx, argv, flag)
+  local v = ctx.flag(argv, flag)
+  if v == nil then return nil end
+  return M.split_csv(v)
+end
+
+-- `--feature-gates=A=true,B=false` -> { A = "true", B = "false" }
+function M.feature_gates(value)
+  local out = {}
+  for _, tok in ipairs(M.split_csv(value)) do
+    local k, v = tok:match("^%s*([^=]+)=%s*(.-)%s*$")
+    if k ~= nil then out[k] = v end
+  end
+  return out
+end
+
+-- ---------------------------------------------------------------------------------------------
+-- Files
+
+-- First existing of `candidates` in facts.files: "found", path, entry | "absent", path | "unknown"
+function M.find_file(files, candidates)
+  local absent
+  for _, path in ipairs(candidates) do
+    local entry = files and files[path]
+    if entry ~= nil then
+      if entry.exists == false then
+        absent = absent or path
+      else
+        return "found", path, entry
+      end
+    end
+  end
+  if absent then return "absent", absent end
+  return "unknown"
+end
+
+local ROOT = { root = true, ["0"] = true }
+
+-- Whether an owner/group name matches the expected one ("root" also matches uid/gid 0).
+function M.owned_by(actual, expected)
+  if actual == nil then return false end
+  actual = tostring(actual)
+  if expected == "root" then return ROOT[actual] == true end
+  return actual == expected
+end
+
+-- Result for "the file has mode `max` or stricter"; `ack_max`, when given, is the mask the ACK
+-- benchmark uses instead (shown as a deviation, the verdict stays the CIS one).
+function M.mode_result(s, ctx, path, entry, max, ack_max)
+  local mode = entry.mode
+  if mode == nil then return ctx.error("the mode of " .. path .. " was not collected") end
+  local evidence = { path = path, mode = mode, expected = max .. " or stricter",
+                     owner = entry.owner, group = entry.group }
+  if ctx.mode_at_most(mode, max) then
+    return ctx.pass(string.format("%s has mode %s (%s or stricter)", path, mode, max), evidence)
+  end
+  local note = ""
+  if ack_max ~= nil and ctx.mode_at_most(mode, ack_max) then
+    note = M.ack_note(s, ctx, "the ACK benchmark accepts " .. ack_max .. " for this file")
+  end
+  return ctx.fail(string.format("%s has mode %s, expected %s or stricter%s", path, mode, max,
+                                note), evidence)
+end
+
+-- Result for "the file is owned by user:group".
+function M.owner_result(ctx, path, entry, user, group)
+  if entry.owner == nil or entry.group == nil then
+    return ctx.error("the owner of " .. path .. " was not collected")
+  end
+  local actual = tostring(entry.owner) .. ":" .. tostring(entry.group)
+  local evidence = { path = path, owner = actual, expected = user .. ":" .. group }
+  if M.owned_by(entry.owner, user) and M.owned_by(entry.group, group) then
+    return ctx.pass(string.format("%s is owned by %s", path, actual), evidence)
+  end
+  return ctx.fail(string.format("%s is owned by %s, expected %s:%s", path, actual, user, group),
+                  evidence)
+end
+
+-- Check every existing file of `paths` with `test(entry) -> ok, shown`. Returns a result or nil
+-- plus the found list. Missing-from-facts -> error; all absent -> na.
+function M.files_result(ctx, files, paths, what, expected, test)
+  local found, bad, absent = {}, {}, 0
+  for _, path in ipairs(paths) do
+    local entry = files and files[path]
+    if entry ~= nil and entry.exists == false then
+      absent = absent + 1
+    elseif entry ~= nil then
+      local ok, shown = test(entry)
+      if ok == nil then return ctx.error(shown .. " of " .. path .. " was not collected") end
+      found[#found + 1] = path .. " (" .. shown .. ")"
+      if not ok then bad[#bad + 1] = path .. " (" .. shown .. ")" end
+    end
+  end
+  if #found == 0 then
+    if absent > 0 then return ctx.na("no " .. what .. " on this node") end
+    return ctx.error(what .. " not collected (looked for " .. M.join(paths) .. ")")
+  end
+  local evidence = { files = found, expected = expected }
+  if #bad > 0 then
+    return ctx.fail(what .. ": " .. M.shorten(bad) .. ", expected " .. expected, evidence)
+  end
+  return ctx.pass(what .. " " .. expected .. ": " .. M.shorten(found), evidence)
+end
+
+-- Plain sorted array of the collected paths under `dir` ("/etc/kubernetes/pki") matching the
+-- Lua pattern `pattern` (or all), recursively; the directory itself when `with_dir`.
+function M.files_under(files, dir, pattern, with_dir)
+  local out = {}
+  if files == nil then return out end
+  local prefix = dir .. "/"
+  for path, entry in pairs(files) do
+    local inside = path:sub(1, #prefix) == prefix or (with_dir and path == dir)
+    if inside and entry.exists ~= false and (pattern == nil or path:match(pattern)) then
+      out[#out + 1] = path
+    end
+  end
+  table.sort(out)
+  return out
+end
+
+-- ---------------------------------------------------------------------------------------------
+-- Kubelet
+
+-- Whether the kubelet was started with a config file (defaults differ: §9.1 of the reference).
+function M.kubelet_uses_config(s)
+  local k = s.facts and s.facts.kubelet
+  if k == nil then return false end
+  if k.config_path ~= nil and k.config_path ~= "" then return true end
+  if k.args ~= nil and k.args.config ~= nil and k.args.config ~= "" then return true end
+  for _, a in ipairs(M.argv(s, "kubelet") or {}) do
+    if a == "--config" or (type(a) == "string" and a:sub(1, 9) == "--config=") then return true end
+  end
+  return false
+end
+
+-- The kubelet setting `config_path`/`flag` with the default of the world the kubelet runs in:
+-- `flag_default` without a config file, `config_default` with one.
+function M.kubelet_effective(s, ctx, config_path, flag, flag_default, config_default)
+  local default = flag_default
+  if M.kubelet_uses_config(s) then default = config_default end
+  return ctx.effective(s, "kubelet", config_path, flag, default)
+end
+
+-- ---------------------------------------------------------------------------------------------
+-- RBAC
+
+function M.is_system_role(role)
+  local name = dig(role, "metadata", "name") or ""
+  if name:sub(1, 7) == "system:" then return true end
+  local labels = dig(role, "metadata", "labels")
+  return labels ~= nil and labels["kubernetes.io/bootstrapping"] == "rbac-defaults"
+end
+
+local function matches(list, value)
+  for _, v in ipairs(list or {}) do
+    if v == "*" or v == value then return true end
+    if type(v) == "string" and v:sub(1, 2) == "*/" and type(value) == "string"
+        and value:find("/", 1, true) and value:match("/(.*)$") == v:sub(3) then
+      return true
+    end
+  end
+  return false
+end
+
+-- Whether a policy rule grants any of `verbs` on any of `resources` (each "group/resource"
+-- with "" for the core group, e.g. "/secrets", "rbac.authorization.k8s.io/clusterroles").
+function M.rule_grants(rule, verbs, resources)
+  local verb_ok = false
+  for _, v in ipairs(verbs) do
+    if matches(rule.verbs, v) then verb_ok = true break end
+  end
+  if not verb_ok then return false end
+  for _, gr in ipairs(resources) do
+    local group, res = gr:match("^([^/]*)/(.+)$")
+    if matches(rule.apiGroups, group) and matches(rule.resources, res) then return true end
+  end
+  return false
+end
+
+function M.role_grants(role, verbs, resources)
+  for _, r in ipairs(role.rules or {}) do
+    if M.rule_grants(r, verbs, resources) then return true end
+  end
+  return false
+end
+
+local function subject_name(sub)
+  local n = tostring(sub.name)
+  if sub.kind == "ServiceAccount" then n = (sub.namespace or "?") .. "/" .. n end
+  return tostring(sub.kind) .. ":" .. n
+end
+M.subject_name = subject_name
+
+-- Bindings (ClusterRoleBindings and RoleBindings that were collected) as plain tables
+-- { kind, namespace, name, role_kind, role_name, subjects = { "Group:x", ... }, raw }.
+function M.bindings(ctx)
+  local out = {}
+  for _, plural in ipairs({ "clusterrolebindings", "rolebindings" }) do
+    if ctx.has_objects(plural) then
+      for _, b in ipairs(ctx.objects(plural)) do
+        local subs = {}
+        for _, sub in ipairs(b.subjects or {}) do subs[#subs + 1] = subject_name(sub) end
+        out[#out + 1] = {
+          kind = plural == "clusterrolebindings" and "ClusterRoleBinding" or "RoleBinding",
+          namespace = dig(b, "metadata", "namespace"),
+          name = dig(b, "metadata", "name"),
+          role_kind = dig(b, "roleRef", "kind"),
+          role_name = dig(b, "roleRef", "name"),
+          subjects = subs,
+          raw = b,
+        }
+      end
+    end
+  end
+  return out
+end
+
+-- Roles (ClusterRoles and Roles collected) that grant `verbs` on `resources`, bound to at least
+-- one subject, excluding built-in (system:, rbac-defaults) roles and `exempt` names.
+-- Returns a sorted plain array of "ClusterRole/x -> Group:y, User:z" strings.
+function M.bound_grants(ctx, verbs, resources, exempt)
+  local granting = {}
+  for _, plural in ipairs({ "clusterroles", "roles" }) do
+    if ctx.has_objects(plural) then
+      for _, r in ipairs(ctx.objects(plural)) do
+        local name = dig(r, "metadata", "name")
+        if not M.is_system_role(r) and not M.contains(exempt, name)
+            and M.role_grants(r, verbs, resources) then
+          local key = (plural == "clusterroles" and "ClusterRole/" or
+            ("Role/" .. tostring(dig(r, "metadata", "namespace")) .. "/")) .. name
+          granting[key] = {}
+        end
+      end
+    end
+  end
+  for _, b in ipairs(M.bindings(ctx)) do
+    local key
+    if b.role_kind == "ClusterRole" then
+      key = "ClusterRole/" .. tostring(b.role_name)
+    else
+      key = "Role/" .. tostring(b.namespace) .. "/" .. tostring(b.role_name)
+    end
+    local g = granting[key]
+    if g ~= nil then
+      for _, sub in ipairs(b.subjects) do
+        if not M.contains(g, sub) then g[#g + 1] = sub end
+      end
+    end
+  end
+  local out = {}
+  for key, subs in pairs(granting) do
+    if #subs > 0 then
+      table.sort(subs)
+      out[#out + 1] = key .. " -> " .. M.join(subs)
+    end
+  end
+  table.sort(out)
+  return out
+end
+
+-- Bindings that give broad groups (every authenticated user, anonymous users, every service
+-- account) a role granting `verbs` on `resources`: what `kubectl auth can-i --as=system:
+-- authenticated` tests in the benchmark audit.
+local BROAD = {
+  ["Group:system:authenticated"] = true, ["Group:system:unauthenticated"] = true,
+  ["Group:system:serviceaccounts"] = true, ["User:system:anonymous"] = true,
+}
+function M.broad_grants(ctx, verbs, resources)
+  local roles = {}
+  for _, plural in ipairs({ "clusterroles", "roles" }) do
+    if ctx.has_objects(plural) then
+      for _, r in ipairs(ctx.objects(plural)) do
+        local key = (plural == "clusterroles" and "ClusterRole/" or
+          ("Role/" .. tostring(dig(r, "metadata", "namespace")) .. "/"))
+          .. tostring(dig(r, "metadata", "name"))
+        if M.role_grants(r, verbs, resources) then roles[key] = true end
+      end
+    end
+  end
+  local out = {}
+  for _, b in ipairs(M.bindings(ctx)) do
+    local key = b.role_kind == "ClusterRole" and ("ClusterRole/" .. tostring(b.role_name))
+      or ("Role/" .. tostring(b.namespace) .. "/" .. tostring(b.role_name))
+    if roles[key] then
+      for _, sub in ipairs(b.subjects) do
+        if BROAD[sub] then
+          out[#out + 1] = string.format("%s %s%s -> %s (%s)", b.kind,
+            b.namespace and (b.namespace .. "/") or "", tostring(b.name), key, sub)
+        end
+      end
+    end
+  end
+  table.sort(out)
+  return out
+end
+
+-- ---------------------------------------------------------------------------------------------
+-- Pods
+
+-- Container security context field, container over pod (for fields both levels carry).
+function M.effective_sc(pod, c, field)
+  local v = dig(c, "securityContext", field)
+  if v ~= nil then return v end
+  return dig(pod, "spec", "securityContext", field)
+end
+
+function M.pod_terminated(pod)
+  local phase = dig(pod, "status", "phase")
+  return phase == "Succeeded" or phase == "Failed"
+end
+
+-- applies() of pod rules: running pods outside the exempt namespaces are evaluated; exempt
+-- namespaces get na in check (so the exemption is visible).
+function M.pod_applies(s)
+  return not M.pod_terminated(s.object)
+end
+
+function M.exempt_na(ctx, s)
+  local list = ctx.param("exempt_namespaces")
+  if M.contains(list, s.namespace) then
+    return ctx.na("exempt: namespace " .. tostring(s.namespace)
+      .. " is listed in exempt_namespaces")
+  end
+  return nil
+end
+
+-- ---------------------------------------------------------------------------------------------
+-- Generic checks of the component-flag controls (sections 1.2-1.4, 2, 3.2.1)
+--
+-- spec = {
+--   process = "kube-apiserver", flag = "profiling", kind = <below>, ...,
+--   optional = true        -- the component need not run on every control-plane node (etcd):
+--                          -- not running -> na instead of error
+--   etcd_env = "ETCD_X"    -- etcd: also read the process environment (facts.processes.etcd.env)
+--   authz_config = true    -- --authorization-config (structured authorization) replaces the flag
+--   ack = "text"           -- documented ACK deviation, shown on failures of ACK clusters
+-- }
+-- kinds:
+--   eq       value = "false"; unset = "pass"|"fail"; default = "<text>"
+--   noteq    value = "false"; unset = "pass"|"fail"; default = "<text>"
+--   present  flags = { "a", "b" }   every flag set (non-empty)
+--   absent   the flag is not set
+--   has      token = "NodeRestriction"; the flag's comma list contains it (unset fails)
+--   nothave  token = "AlwaysAdmit"; the comma list does not contain it (unset passes)
+--   gte      param = "min_age"; numeric value >= the parameter (unset fails)
+--   loopback bind address 127.0.0.1 / ::1 / localhost; unset fails (the default is 0.0.0.0)
+
+local function flag_value(ctx, s, argv, spec, flag)
+  local v = ctx.flag(argv, flag)
+  if v ~= nil then return v, "flag" end
+  if spec.etcd_env ~= nil then
+    local env = dig(s.facts, "processes", spec.process, "env")
+    local name = type(spec.etcd_env) == "table" and spec.etcd_env[flag] or spec.etcd_env
+    if env ~= nil and name ~= nil and env[name] ~= nil then return env[name], "env " .. name end
+  end
+  return nil
+end
+
+function M.flag_check(s, ctx, spec)
+  if M.managed(s, ctx) then return M.managed_na(s, ctx) end
+  local argv = M.argv(s, spec.process)
+  if argv == nil then
+    if spec.optional then
+      return ctx.na(spec.process .. " does not run on this node")
+    end
+    return ctx.error(spec.process .. " process not found on this control-plane node")
+  end
+  local note = M.ack_note(s, ctx, spec.ack)
+  local kind = spec.kind
+  local dashed = "--" .. tostring(spec.flag)
+  -- What to verify by hand when the value may live in a file that is not collected, or nil.
+  local function unset_manual()
+    if spec.authz_config then
+      local config = ctx.flag(argv, "authorization-config")
+      if config ~= nil then
+        return "authorization is configured in " .. config
+          .. " (--authorization-config); verify " .. spec.manual_what
+      end
+    end
+    if spec.config_file ~= nil then
+      local file = ctx.flag(argv, spec.config_file)
+      if file ~= nil then
+        return dashed .. " is not on the command line; " .. spec.process
+          .. " reads " .. file .. " (--" .. spec.config_file .. "), which is not collected: "
+          .. "verify the setting there"
+      end
+    end
+    return nil
+  end
+
+  if kind == "present" then
+    local missing, shown = {}, {}
+    for _, f in ipairs(spec.flags) do
+      local v, src = flag_value(ctx, s, argv, spec, f)
+      if v == nil or v == "" then missing[#missing + 1] = "--" .. f
+      else
+        shown[#shown + 1] = "--" .. f .. "=" .. tostring(v)
+          .. ((src ~= nil and src ~= "flag") and (" (" .. src .. ")") or "")
+      end
+    end
+    local evidence = { set = shown, missing = missing, expected = "set: --" .. M.join(spec.flags, ", --") }
+    if #missing > 0 then
+      local what = unset_manual()
+      if what ~= nil then return ctx.manual(what) end
+      return ctx.fail("not set: " .. M.join(missing) .. note, evidence)
+    end
+    return ctx.pass(M.join(shown), evidence)
+  end
+
+  local v, source = flag_value(ctx, s, argv, spec, spec.flag)
+  local shown = v ~= nil and (dashed .. "=" .. tostring(v)) or (dashed .. " not set")
+  if source ~= nil and source ~= "flag" then shown = shown .. " (" .. source .. ")" end
+  local evidence = { flag = dashed, actual = v ~= nil and v or "unset", expected = spec.expected }
+  if v == nil then
+    local what = unset_manual()
+    if what ~= nil then return ctx.manual(what) end
+  end
+
+  if kind == "absent" then
+    if v == nil then return ctx.pass(dashed .. " is not set", evidence) end
+    return ctx.fail(shown .. ": expected the flag not to be set" .. note, evidence)
+  elseif kind == "eq" or kind == "noteq" then
+    if v == nil then
+      if spec.unset == "pass" then
+        return ctx.pass(dashed .. " not set; the default is " .. spec.default, evidence)
+      end
+      return ctx.fail(dashed .. " is not set; the default is " .. spec.default
+        .. ", expected " .. spec.expected .. note, evidence)
+    end
+    local same = tostring(v):lower() == tostring(spec.value):lower()
+    if (kind == "eq") == same then return ctx.pass(shown, evidence) end
+    return ctx.fail(shown .. ", expected " .. spec.expected .. note, evidence)
+  elseif kind == "has" or kind == "nothave" then
+    local list = M.split_csv(v)
+    local has = M.contains(list, spec.token)
+    if v == nil then
+      if kind == "nothave" then
+        return ctx.pass(dashed .. " not set: " .. spec.token .. " is not enabled", evidence)
+      end
+      return ctx.fail(dashed .. " is not set" .. (spec.default and ("; " .. spec.default) or "")
+        .. ", expected it to include " .. spec.token .. note, evidence)
+    end
+    if kind == "has" and has then return ctx.pass(shown, evidence) end
+    if kind == "nothave" and not has then return ctx.pass(shown, evidence) end
+    if kind == "has" then
+      return ctx.fail(shown .. " does not include " .. spec.token .. note, evidence)
+    end
+    return ctx.fail(shown .. " includes " .. spec.token .. note, evidence)
+  elseif kind == "gte" then
+    local min = ctx.param(spec.param)
+    evidence.expected = ">= " .. tostring(min)
+    if v == nil then
+      return ctx.fail(dashed .. " is not set, expected >= " .. tostring(min) .. note, evidence)
+    end
+    local n = tonumber(v)
+    if n == nil then
+      return ctx.fail(shown .. " is not a number, expected >= " .. tostring(min) .. note, evidence)
+    end
+    if n >= min then return ctx.pass(shown .. " (>= " .. tostring(min) .. ")", evidence) end
+    return ctx.fail(shown .. ", expected >= " .. tostring(min) .. note, evidence)
+  elseif kind == "loopback" then
+    evidence.expected = "127.0.0.1"
+    if v == nil then
+      return ctx.fail(dashed .. " is not set; the default 0.0.0.0 listens on every interface, "
+        .. "expected 127.0.0.1" .. note, evidence)
+    end
+    if v == "127.0.0.1" or v == "::1" or v == "localhost" then return ctx.pass(shown, evidence) end
+    return ctx.fail(shown .. ", expected 127.0.0.1" .. note, evidence)
+  end
+  return ctx.error("unknown check kind " .. tostring(kind))
+end
+
+-- ---------------------------------------------------------------------------------------------
+-- Generic checks of the file controls (sections 1.1, 4.1)
+--
+-- spec = {
+--   candidates = { ... }   first existing path is the file (kube-bench order), or
+--   path = function(s, ctx) -> path|nil, why   the file the component really uses
+--   what = "kube-apiserver manifest",
+--   kind = "mode" (max = "0600", ack_max = "0644") | "owner" (user = "root", group = "root"),
+--   absent = "<na reason>"  (the file does not exist)
+--   cp = true               control-plane rule (managed clusters -> na)
+-- }
+function M.file_check(s, ctx, spec)
+  if spec.cp and M.managed(s, ctx) then return M.managed_na(s, ctx) end
+  local files = s.facts.files
+  local path, entry
+  if spec.path ~= nil then
+    local why
+    path, why = spec.path(s, ctx)
+    if path == nil then return ctx.na(why) end
+    entry = files[path]
+    if entry == nil then
+      return ctx.error("the " .. spec.what .. " " .. path .. " was not collected")
+    end
+    if entry.exists == false then
+      if spec.missing_is_error then
+        return ctx.error("the " .. spec.what .. " " .. path .. " does not exist")
+      end
+      return ctx.na(path .. " does not exist" .. (spec.absent and (": " .. spec.absent) or ""))
+    end
+  else
+    local state
+    state, path, entry = M.find_file(files, spec.candidates)
+    if state == "absent" then
+      return ctx.na((spec.absent or ("no " .. spec.what .. " on this node")) .. ": " .. path
+        .. " does not exist")
+    elseif state == "unknown" then
+      return ctx.error("the " .. spec.what .. " was not collected (looked for "
+        .. M.join(spec.candidates) .. ")")
+    end
+  end
+  if spec.kind == "owner" then
+    return M.owner_result(ctx, path, entry, spec.user or "root", spec.group or "root")
+  end
+  return M.mode_result(s, ctx, path, entry, spec.max, spec.ack_max)
+end
+
+return M
