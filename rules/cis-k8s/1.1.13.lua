@@ -1,12 +1,14 @@
 -- CIS 1.1.13: the admin kubeconfig files have mode 600 or stricter.
 --
 -- Semantics:
---   * control-plane nodes only.
+--   * control-plane nodes only; a cluster without control-plane nodes (ACK managed) -> na with
+--     the reason on one representative node (lib/cis.lua).
 --   * both /etc/kubernetes/admin.conf and /etc/kubernetes/super-admin.conf (kubeadm >= 1.29)
 --     are checked when they exist; every existing one must be 0600 or stricter.
 --   * neither exists -> na (nothing to protect on this node).
 --   * neither was collected -> error.
 local k8s = require("k8s")
+local cis = require("cis")
 
 local FILES = { "/etc/kubernetes/admin.conf", "/etc/kubernetes/super-admin.conf" }
 local MAX = "0600"
@@ -21,7 +23,7 @@ return {
   severity = "high",
   scope = "node",
   requires = { "files" },
-  applies = function(s) return s.roles.control_plane == true end,
+  applies = cis.cp_applies,
   baselines = {
     cis = { control = "1.1.13", scored = true },
     mlps = { control = "8.1.4.2 b)" },
@@ -41,6 +43,7 @@ return {
   references = { "CIS Kubernetes Benchmark v1.12 1.1.13" },
   tags = { "control-plane", "file-permissions", "credentials" },
   check = function(s, ctx)
+    if cis.managed(s, ctx) then return cis.managed_na(s, ctx) end
     local files = s.facts.files
     local found, loose, absent = {}, {}, 0
     for _, path in ipairs(FILES) do
@@ -64,7 +67,8 @@ return {
     local evidence = { files = found, expected = MAX .. " or stricter" }
     if #loose > 0 then
       return ctx.fail("admin kubeconfig too permissive: " .. k8s.join(loose)
-        .. ", expected " .. MAX .. " or stricter", evidence)
+        .. ", expected " .. MAX .. " or stricter"
+        .. cis.ack_note(s, ctx, "the ACK benchmark accepts 644 for admin.conf"), evidence)
     end
     local shown = {}
     for _, f in ipairs(found) do shown[#shown + 1] = f.path .. " (" .. f.mode .. ")" end

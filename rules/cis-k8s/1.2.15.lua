@@ -1,11 +1,14 @@
 -- CIS 1.2.15: kube-apiserver --profiling=false.
 --
 -- Semantics:
---   * control-plane nodes only; flags from the running kube-apiserver process.
+--   * control-plane nodes only; a cluster without control-plane nodes (ACK managed) -> na with
+--     the reason on one representative node (lib/cis.lua).
+--   * flags from the running kube-apiserver process.
 --   * no process -> error (cannot be evaluated).
 --   * flag absent -> fail: the API server default is profiling enabled (kubeadm does not set
 --     it, so stock kubeadm control planes fail this control, as kube-bench reports too).
 local k8s = require("k8s")
+local cis = require("cis")
 
 return {
   api = 1,
@@ -17,7 +20,7 @@ return {
   severity = "low",
   scope = "node",
   requires = { "processes" },
-  applies = function(s) return s.roles.control_plane == true end,
+  applies = cis.cp_applies,
   baselines = {
     cis = { control = "1.2.15", scored = true },
   },
@@ -35,6 +38,7 @@ return {
   references = { "CIS Kubernetes Benchmark v1.12 1.2.15" },
   tags = { "control-plane", "apiserver" },
   check = function(s, ctx)
+    if cis.managed(s, ctx) then return cis.managed_na(s, ctx) end
     local argv = k8s.process_argv(s.facts, "kube-apiserver")
     if argv == nil then
       return ctx.error("kube-apiserver process not found on this control-plane node")

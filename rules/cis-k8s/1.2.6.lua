@@ -1,8 +1,10 @@
 -- CIS 1.2.6: kube-apiserver --authorization-mode does not include AlwaysAllow.
 --
 -- Semantics:
---   * control-plane nodes only; the flags are read from the running process (argv), which is
---     what the server actually uses (the manifest may have been edited since).
+--   * control-plane nodes only; a cluster without control-plane nodes (ACK managed) -> na with
+--     the reason on one representative node (lib/cis.lua).
+--   * the flags are read from the running process (argv), which is what the server actually
+--     uses (the manifest may have been edited since).
 --   * no kube-apiserver process on a control-plane node -> error: the control cannot be
 --     evaluated, and a check that cannot be evaluated must not pass.
 --   * the mode list is split on commas and compared token by token (kube-bench's substring
@@ -11,6 +13,7 @@
 --     authorizer chain lives in that file, which is not collected -> manual; otherwise the
 --     API server default AlwaysAllow applies -> fail.
 local k8s = require("k8s")
+local cis = require("cis")
 
 return {
   api = 1,
@@ -22,7 +25,7 @@ return {
   severity = "critical",
   scope = "node",
   requires = { "processes" },
-  applies = function(s) return s.roles.control_plane == true end,
+  applies = cis.cp_applies,
   baselines = {
     cis = { control = "1.2.6", scored = true },
     mlps = { control = "8.1.4.2 a)" },
@@ -41,6 +44,7 @@ return {
   references = { "CIS Kubernetes Benchmark v1.12 1.2.6" },
   tags = { "control-plane", "apiserver", "authorization" },
   check = function(s, ctx)
+    if cis.managed(s, ctx) then return cis.managed_na(s, ctx) end
     local argv = k8s.process_argv(s.facts, "kube-apiserver")
     if argv == nil then
       return ctx.error("kube-apiserver process not found on this control-plane node")

@@ -14,8 +14,8 @@
 local M = {}
 
 M.ACK_MANAGED_REASON = "control plane managed by Alibaba Cloud ACK; not inspectable from the cluster"
-M.MANAGED_REASON = "no control-plane node is part of this cluster: the control plane is managed "
-  .. "by the provider and not inspectable from the cluster"
+M.MANAGED_REASON = "no control-plane node is part of this cluster (managed or external control "
+  .. "plane): not inspectable from the cluster"
 
 local function dig(v, ...)
   local keys = { ... }

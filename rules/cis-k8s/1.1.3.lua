@@ -1,0 +1,49 @@
+-- CIS 1.1.3: Controller manager manifest file permissions are 600 or more restrictive.
+--
+-- Semantics:
+--  * control-plane nodes only; a cluster without control-plane nodes (ACK managed) -> na with
+--    the reason on one representative node (lib/cis.lua).
+--  * the file is the first existing of the kube-bench candidates (3 paths);
+--    every candidate recorded as missing -> na (not a static-pod control plane); none collected -> error.
+--  * mode must grant nothing beyond 0600 (bitmask, as kube-bench: 0400 passes, 0640 fails).
+--    The ACK benchmark accepts 0644: on ACK clusters a 0644 file still fails (CIS
+--    verdict) and the message names the documented ACK deviation.
+local cis = require("cis")
+
+local CANDIDATES = {
+  "/etc/kubernetes/manifests/kube-controller-manager.yaml",
+  "/etc/kubernetes/manifests/kube-controller-manager.yml",
+  "/etc/kubernetes/manifests/kube-controller-manager.manifest",
+}
+
+local SPEC = { candidates = CANDIDATES, what = "kube-controller-manager manifest", absent = "not a static-pod control plane", kind = "mode", max = "0600", ack_max = "0644", cp = true }
+
+return {
+  api = 1,
+  id = "cis-k8s/1.1.3",
+  title = {
+    en = "Controller manager manifest file permissions are 600 or more restrictive",
+    zh = "kube-controller-manager 静态 Pod 清单文件权限为 600 或更严格",
+  },
+  severity = "high",
+  scope = "node",
+  requires = { "files" },
+  applies = cis.cp_applies,
+  baselines = {
+    cis = { control = "1.1.3", scored = true },
+    mlps = { control = "8.1.4.2 f)" },
+  },
+  impact = {
+    en = "Anyone who can write the kube-controller-manager manifest can change its flags and run "
+      .. "arbitrary code as root on the control plane; read access exposes credential paths.",
+    zh = "能写入 kube-controller-manager 清单的用户可以修改其启动参数，并以 root 身份在控制面节点执行任意代码；可读则会泄露证书与密钥路径等敏感配置。",
+  },
+  remediation = {
+    en = "On each control-plane node run: chmod 600 "
+      .. "/etc/kubernetes/manifests/kube-controller-manager.yaml",
+    zh = "在每个控制面节点执行：chmod 600 /etc/kubernetes/manifests/kube-controller-manager.yaml",
+  },
+  references = { "CIS Kubernetes Benchmark v1.12 1.1.3" },
+  tags = { "control-plane", "file-permissions" },
+  check = function(s, ctx) return cis.file_check(s, ctx, SPEC) end,
+}
