@@ -1,7 +1,7 @@
 -- 等保 8.1.4.3 c) and d) (AU-11/AU-12/AU-16): audit records are protected from deletion,
 -- overwriting and silent loss.
 --
--- Semantics (facts.auditd.config = auditd.conf, keys lower case; values compared
+-- Semantics (facts.audit.auditd_conf = /etc/audit/auditd.conf; values compared
 -- case-insensitively):
 --   * max_log_file_action: keep_logs passes; rotate warns (the oldest file is overwritten after
 --     num_logs x max_log_file MB unless the logs are shipped off the host); ignore, syslog and
@@ -21,7 +21,7 @@ return {
   },
   severity = "medium",
   scope = "node",
-  requires = { "auditd.config" },
+  requires = { "audit.auditd_conf" },
   applies = function(s) return s.roles.virtual ~= true end,
   baselines = { mlps = { control = "8.1.4.3 c)" } },
   impact = {
@@ -45,7 +45,7 @@ return {
   references = { "GB/T 22239-2019 8.1.4.3 c)", "GB/T 28448-2019 L3-CES1-14" },
   tags = { "node", "audit" },
   check = function(s, ctx)
-    local conf = s.facts.auditd.config
+    local conf = mlps.auditd_conf(s.facts)
     local fails, warns = {}, {}
     local action = mlps.lower(conf.max_log_file_action)
     local evidence = { max_log_file_action = action, num_logs = conf.num_logs,

@@ -2,15 +2,17 @@
 -- at least audit_retention_days (180).
 --
 -- Semantics, in this order:
---   * the records are shipped off the host (facts.auditd.remote.active: audisp-remote / the
+--   * the records are shipped off the host (facts.audit.remote.active: audisp-remote / the
 --     au-remote plugin): pass — the central store's retention is the assessor's document check,
 --     named in the message;
---   * the oldest local record (facts.auditd.oldest_record, RFC 3339) is at least
+--   * the oldest local record (facts.audit.oldest_record, RFC 3339) is at least
 --     audit_retention_days old: pass;
 --   * it is younger: if max_log_file_action is keep_logs and the node booted less than the
 --     retention ago, warn (history cannot be longer than the node's life, but nothing deletes
 --     it); otherwise fail with the days covered;
---   * nothing to go on (no remote shipping, no oldest record): manual, with the commands.
+--   * nothing to go on (no remote shipping, no oldest record): with max_log_file_action rotate
+--     (or unset: the default), warn — rotation deletes the oldest records after num_logs files;
+--     otherwise manual, with the commands.
 local mlps = require("mlps")
 
 local DAY = 86400
@@ -24,7 +26,7 @@ return {
   },
   severity = "medium",
   scope = "node",
-  requires = { "auditd" },
+  requires = { "audit" },
   applies = function(s) return s.roles.virtual ~= true end,
   baselines = { mlps = { control = "8.1.4.3 c)" } },
   params = {
@@ -53,7 +55,7 @@ return {
   tags = { "node", "audit", "retention" },
   check = function(s, ctx)
     local days = ctx.param("audit_retention_days")
-    local a = s.facts.auditd
+    local a = mlps.audit(s.facts)
     local remote = a.remote
     local evidence = { expected = ">= " .. days .. " days" }
     if remote ~= nil and remote.active == true then
@@ -62,10 +64,19 @@ return {
         .. " (audisp-remote); verify that the log server keeps them " .. days .. " days", evidence)
     end
     local oldest = a.oldest_record and ctx.parse_time(a.oldest_record)
-    local action = mlps.lower(a.config and a.config.max_log_file_action)
+    local conf = mlps.auditd_conf(s.facts)
+    local action = mlps.lower(conf and conf.max_log_file_action)
     evidence.oldest_record = a.oldest_record
     evidence.max_log_file_action = action
     if oldest == nil then
+      if conf ~= nil and (action == nil or action == "rotate") then
+        evidence.num_logs, evidence.max_log_file = conf.num_logs, conf.max_log_file
+        return ctx.warn(string.format("auditd rotates its logs (max_log_file_action %s, %s files "
+          .. "of %s MB) and no remote shipping was found: the oldest records are deleted, so %d "
+          .. "days are retained only if the logs are forwarded (rsyslog/audisp-remote) — verify "
+          .. "and record the log server's retention", action or "rotate (default)",
+          tostring(conf.num_logs or 5), tostring(conf.max_log_file or 8), days), evidence)
+      end
       return ctx.manual("the age of the audit history was not collected and the records are not "
         .. "shipped by audisp-remote; verify " .. days .. " days of retention: `ls -ltr "
         .. "/var/log/audit/`, the log server's retention policy, or rsyslog forwarding", evidence)

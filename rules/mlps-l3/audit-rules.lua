@@ -1,6 +1,8 @@
 -- 等保 8.1.4.3 a) (AU-03): the loaded audit rules cover the important security events.
 --
--- Semantics: facts.auditd.rules = the loaded rules (`auditctl -l`), one string per rule.
+-- Semantics: facts.audit.rules = the loaded rules (`auditctl -l`, else the rules files), one
+-- string per rule. When the collector recorded only facts.audit.rules_count: 0 fails, more is
+-- manual (the rules' content must be read).
 --   * every path of `watched_files` is watched for writes: `-w <path> -p <perms with w>` or
 --     `-a ... -F path=<path>|dir=<path> -F perm=<perms with w>` (account and sudo changes);
 --   * every syscall of `syscalls` is audited by some `-S` list (file deletion and renaming).
@@ -41,7 +43,7 @@ return {
   },
   severity = "medium",
   scope = "node",
-  requires = { "auditd.rules" },
+  requires = { "audit" },
   applies = function(s) return s.roles.virtual ~= true end,
   baselines = { mlps = { control = "8.1.4.3 a)" } },
   params = {
@@ -74,8 +76,24 @@ return {
   references = { "GB/T 22239-2019 8.1.4.3 a)", "GB/T 28448-2019 L3-CES1-12" },
   tags = { "node", "audit" },
   check = function(s, ctx)
+    local a = mlps.audit(s.facts)
+    if a.rules == nil then
+      local n = mlps.num(a.rules_count)
+      local ev = { rules_count = n, rules_source = a.rules_source,
+                   expected = "watches on account/sudo files; deletion syscalls audited" }
+      if n == nil then
+        return ctx.error("neither the audit rules nor their count were collected")
+      end
+      if n == 0 then
+        return ctx.fail("no audit rules are loaded (" .. tostring(a.rules_source or "auditctl -l")
+          .. ": 0 rules)", ev)
+      end
+      return ctx.manual(n .. " audit rules loaded (" .. tostring(a.rules_source) .. "), content "
+        .. "not collected; verify with `auditctl -l` that " .. mlps.join(ctx.param("watched_files"))
+        .. " are watched (-p wa) and " .. mlps.join(ctx.param("syscalls")) .. " are audited", ev)
+    end
     local rules = {}
-    for _, r in ipairs(s.facts.auditd.rules) do
+    for _, r in ipairs(a.rules) do
       if type(r) == "string" and not r:match("^%s*No rules") then rules[#rules + 1] = r end
     end
     local missing_files, missing_calls = {}, {}

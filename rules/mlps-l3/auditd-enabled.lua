@@ -1,8 +1,11 @@
 -- 等保 8.1.4.3 a) and d) (AU-01/AU-14): the Linux audit daemon is enabled and running.
 --
--- Semantics: facts.auditd.active (auditd running now) and facts.auditd.enabled (started at
--- boot). Both true: pass. Not running: fail. Running but not enabled: fail (auditing stops at
--- the next reboot). Not installed (installed = false): fail.
+-- Semantics: facts.audit.auditd_running (the daemon runs now) and facts.audit.enabled (the
+-- kernel audit state from `auditctl -s`: 0 off, 1 on, 2 on and locked). Running with enabled
+-- 1 or 2 (or not reported): pass. Not running: fail. Running but enabled 0: fail (the kernel
+-- records nothing).
+local mlps = require("mlps")
+
 return {
   api = 1,
   id = "mlps-l3/auditd-enabled",
@@ -12,7 +15,7 @@ return {
   },
   severity = "high",
   scope = "node",
-  requires = { "auditd" },
+  requires = { "audit" },
   applies = function(s) return s.roles.virtual ~= true end,
   baselines = { mlps = { control = "8.1.4.3 a)" } },
   impact = {
@@ -32,20 +35,17 @@ return {
   references = { "GB/T 22239-2019 8.1.4.3 a)", "GB/T 28448-2019 L3-CES1-12" },
   tags = { "node", "audit" },
   check = function(s, ctx)
-    local a = s.facts.auditd
-    local evidence = { installed = a.installed, active = a.active, enabled = a.enabled,
-                       expected = "active and enabled" }
-    if a.installed == false then
-      return ctx.fail("auditd is not installed", evidence)
+    local a = mlps.audit(s.facts)
+    local enabled = mlps.num(a.enabled)
+    local evidence = { auditd_running = a.auditd_running, kernel_audit_enabled = enabled,
+                       expected = "auditd running, auditctl -s enabled 1 or 2" }
+    if a.auditd_running ~= true then
+      return ctx.fail("auditd is not running: no audit records are written", evidence)
     end
-    if a.active ~= true then
-      return ctx.fail("auditd is not running" .. (a.enabled == true and " (enabled at boot)" or ""),
-        evidence)
+    if enabled == 0 then
+      return ctx.fail("auditd runs but kernel auditing is off (auditctl -s: enabled 0)", evidence)
     end
-    if a.enabled ~= true then
-      return ctx.fail("auditd is running but not enabled: auditing stops at the next reboot",
-        evidence)
-    end
-    return ctx.pass("auditd is running and enabled", evidence)
+    return ctx.pass("auditd is running" .. (enabled ~= nil and (", kernel auditing enabled "
+      .. enabled .. (enabled == 2 and " (rules locked)" or "")) or ""), evidence)
   end,
 }

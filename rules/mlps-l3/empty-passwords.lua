@@ -1,7 +1,7 @@
 -- 等保 8.1.4.1 a) (IA-01/IA-02): no account can log in without a password.
 --
--- Semantics: fail when facts.accounts.empty_password (names of accounts whose /etc/shadow
--- password field is empty; the collector records names only, never hashes) is not empty. The
+-- Semantics: fail when facts.accounts.empty_password.names (accounts whose /etc/shadow password
+-- field is empty; the collector records names only, never hashes) is not empty. The
 -- sshd PermitEmptyPasswords setting is reported too: `yes` fails on its own, because an account
 -- given an empty password later could then log in over SSH.
 local mlps = require("mlps")
@@ -34,7 +34,7 @@ return {
   references = { "GB/T 22239-2019 8.1.4.1 a)", "GB/T 28448-2019 L3-CES1-01" },
   tags = { "node", "accounts", "password" },
   check = function(s, ctx)
-    local empty = mlps.sorted(mlps.list(s.facts.accounts.empty_password))
+    local empty = mlps.sorted(mlps.empty_password_names(s.facts))
     local permit = mlps.lower(mlps.sshd(s.facts, "permitemptypasswords"))
     local evidence = { empty_password_accounts = empty, sshd_permitemptypasswords = permit,
                        expected = "none; PermitEmptyPasswords no" }

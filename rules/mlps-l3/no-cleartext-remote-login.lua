@@ -1,10 +1,11 @@
 -- 等保 8.1.4.1 c) (IA-21): remote administration only over encrypted channels — no telnet,
 -- rsh/rlogin/rexec, tftp or plain FTP services.
 --
--- Semantics: fail when a unit of `services` (telnet.socket, rsh.socket, ..., xinetd) is active or
--- enabled (facts.services), or when something listens on one of `ports` (23, 512-514, 69, 21)
--- on a non-loopback address (facts.listening, when collected; without it the evidence says the
--- ports were not checked). Pass otherwise; SSH is then the remote channel (see ssh-crypto).
+-- Semantics: fail when something listens on one of `ports` (23, 512-514, 69, 21) on a
+-- non-loopback address (facts.listening, required: a clear-text login service has to listen to
+-- be usable), or when a unit of `services` (telnet.socket, rsh.socket, ..., xinetd) is active
+-- or enabled (facts.units, when collected). Pass otherwise; SSH is then the remote channel
+-- (see ssh-crypto).
 local mlps = require("mlps")
 
 return {
@@ -16,7 +17,7 @@ return {
   },
   severity = "high",
   scope = "node",
-  requires = { "services" },
+  requires = { "listening" },
   applies = function(s) return s.roles.virtual ~= true end,
   baselines = { mlps = { control = "8.1.4.1 c)" } },
   params = {
@@ -61,14 +62,14 @@ return {
       table.sort(open)
     end
     local evidence = { services = running, listening = open,
-                       ports_checked = listening ~= nil and "yes" or "no (listening sockets not collected)",
+                       units_checked = s.facts.units ~= nil and "yes" or "no (unit states not collected)",
                        expected = "none" }
     local bad = {}
     if #running > 0 then bad[#bad + 1] = "clear-text services: " .. mlps.join(running) end
     if #open > 0 then bad[#bad + 1] = "listening: " .. mlps.join(open) end
     if #bad > 0 then return ctx.fail(table.concat(bad, "; "), evidence) end
-    return ctx.pass("no telnet/rsh/rlogin/rexec/tftp/ftp service"
-      .. (listening ~= nil and " and none of ports " .. mlps.join(ports) .. " listening" or
-          " (listening ports not collected)"), evidence)
+    return ctx.pass("none of ports " .. mlps.join(ports) .. " listening"
+      .. (s.facts.units ~= nil and "; no telnet/rsh/rlogin/rexec/tftp/ftp unit active or enabled"
+          or ""), evidence)
   end,
 }

@@ -1,14 +1,13 @@
 -- 等保 8.1.4.1 b) (IA-16): idle shell sessions are logged out (TMOUT).
 --
--- Semantics: facts.tmout = { value = <seconds or nil>, readonly = bool, file = "<where set>" }
--- (the login shell's TMOUT from /etc/profile, /etc/profile.d/*.sh, /etc/bashrc). Pass when
+-- Semantics: facts.shell.tmout (seconds, or nil when no profile file sets it), tmout_file and
+-- tmout_readonly (the login shell's TMOUT from /etc/profile, /etc/profile.d/*.sh, /etc/bashrc). Pass when
 -- 0 < TMOUT <= tmout_max (default 600 s; public baselines use 300-900). Unset or 0: fail. Set
 -- but not readonly: pass with a note in the evidence (a user can unset it in the session).
 local mlps = require("mlps")
 
 local function tmout_of(f)
-  if type(f) == "number" or type(f) == "string" then return mlps.num(f), nil, nil end
-  return mlps.num(f.value), f.readonly, f.file
+  return mlps.num(f.tmout), f.tmout_readonly, f.tmout_file
 end
 
 return {
@@ -20,7 +19,7 @@ return {
   },
   severity = "medium",
   scope = "node",
-  requires = { "tmout" },
+  requires = { "shell" },
   applies = function(s) return s.roles.virtual ~= true end,
   baselines = { mlps = { control = "8.1.4.1 b)" } },
   params = {
@@ -44,7 +43,7 @@ return {
   tags = { "node", "session" },
   check = function(s, ctx)
     local max = ctx.param("tmout_max")
-    local v, readonly, file = tmout_of(s.facts.tmout)
+    local v, readonly, file = tmout_of(s.facts.shell)
     local evidence = { tmout = v, readonly = readonly, file = file,
                        expected = "1.." .. max .. " s" }
     if v == nil or v <= 0 then

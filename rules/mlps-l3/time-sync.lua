@@ -1,9 +1,9 @@
 -- 等保 8.1.4.3 b) (AU-09) and 8.1.5.4 d): audit records carry a correct time — the node clock
 -- is synchronised.
 --
--- Semantics: facts.time_sync = { synchronized, service, offset_ms }. Pass when synchronized is
--- true and |offset_ms| (when known) <= max_offset_ms (default 1000 ms). Not synchronised or a
--- larger offset: fail.
+-- Semantics: facts.time_sync = { synchronized, service, offset_ms, source }. Pass when
+-- synchronized is true and |offset_ms| (when known) <= max_offset_ms (default 1000 ms). false or
+-- a larger offset: fail. null (the collector could not tell): error with its source.
 local mlps = require("mlps")
 
 return {
@@ -45,6 +45,10 @@ return {
     local evidence = { synchronized = t.synchronized, service = t.service, offset_ms = offset,
                        expected = "synchronized, |offset| <= " .. max .. " ms" }
     local svc = t.service and (" (" .. t.service .. ")") or ""
+    if t.synchronized == nil then
+      return ctx.error("the synchronisation state could not be determined" .. svc
+        .. (t.source and (" (" .. tostring(t.source) .. ")") or ""))
+    end
     if t.synchronized ~= true then
       return ctx.fail("the clock is not synchronised" .. svc, evidence)
     end

@@ -1,8 +1,8 @@
 -- 等保 8.1.4.2 a) (AC-01): new files are not readable by other users (default umask).
 --
--- Semantics: facts.umask = { value = "027", file = "<where the login shell gets it>" } (the
--- effective umask of a login shell; login.defs UMASK is the fallback when the collector has
--- nothing better). Pass when the umask masks at least the bits of `umask` (default 027: no
+-- Semantics: facts.shell.umask (the umask the shell profile files set, e.g. /etc/profile);
+-- when no profile file sets one, UMASK of /etc/login.defs (facts.shell.login_defs_umask or
+-- facts.login_defs.UMASK), which pam_umask/useradd apply. Pass when the umask masks at least the bits of `umask` (default 027: no
 -- group write, nothing for others), i.e. (umask & required) == required.
 local mlps = require("mlps")
 
@@ -23,7 +23,7 @@ return {
   severity = "low",
   scope = "node",
   applies = function(s) return s.roles.virtual ~= true end,
-  requires = { "umask" },
+  requires = { "shell" },
   baselines = { mlps = { control = "8.1.4.2 a)" } },
   params = {
     umask = { default = "027", description = "bits the default umask must mask (octal)" },
@@ -46,14 +46,16 @@ return {
   check = function(s, ctx)
     local want_s = tostring(ctx.param("umask"))
     local want = octal(want_s)
-    local f = s.facts.umask
-    local raw, file
-    if type(f) == "table" or type(f) == "userdata" then raw, file = f.value, f.file else raw = f end
-    local shown = raw
-    if raw == nil then
-      raw = mlps.login_def(s.facts, "UMASK")
-      shown, file = raw, "/etc/login.defs (UMASK)"
+    local sh = s.facts.shell
+    local raw, file = sh.umask, "shell profile"
+    for _, entry in ipairs(sh.settings or {}) do
+      if entry.umask ~= nil and tostring(entry.umask) == tostring(raw) then file = entry.file end
     end
+    if raw == nil then
+      raw = sh.login_defs_umask or mlps.login_def(s.facts, "UMASK")
+      file = "/etc/login.defs UMASK"
+    end
+    local shown = raw
     local v = octal(raw)
     local evidence = { umask = shown, file = file, expected = want_s .. " or stricter" }
     if v == nil then

@@ -1,8 +1,8 @@
 -- 等保 8.1.4.4 a) and b) (IP-01/IP-03): only needed services run — no file sharing, printing,
 -- discovery or legacy network services on a node.
 --
--- Semantics: facts.services; fail when a unit of `services` is active or enabled (listed with
--- its state), pass otherwise. The default list merges the Alibaba Cloud Linux 等保 image's
+-- Semantics: facts.units (systemd unit states); fail when a unit of `services` is active or
+-- enabled (listed with its state), pass otherwise. The default list merges the Alibaba Cloud Linux 等保 image's
 -- removals and the usual 三级 checklists; an assessor adds site-specific units in the profile.
 local mlps = require("mlps")
 
@@ -15,7 +15,7 @@ return {
   },
   severity = "medium",
   scope = "node",
-  requires = { "services" },
+  requires = { "units" },
   applies = function(s) return s.roles.virtual ~= true end,
   baselines = { mlps = { control = "8.1.4.4 b)" } },
   params = {

@@ -64,22 +64,45 @@ end
 
 -- ---------------------------------------------------------------------------------------------
 -- PAM: facts.pam = {
---   stacks = { ["<service file>"] = { { type=, control=, module=, args={...} }, ... } },
---   pwquality = { minlen = "8", ... },   -- /etc/security/pwquality.conf (+ pwquality.conf.d)
---   faillock = { deny = "5", ... },      -- /etc/security/faillock.conf
+--   files = { ["/etc/pam.d/<service>"] = { { type=, control=, module=, args={ key=value|true } },
+--                                          { include = "<file>" }, ... } },
+--   pwquality = { minlen = 8, ..., module = "pam_pwquality"|"pam_cracklib"|nil },
+--                -- pwquality.conf (+ .d) merged with the module's PAM arguments
+--   lockout = { deny = 5, unlock_time = 600, ..., module = "pam_faillock"|"pam_tally2"|nil },
+--                -- faillock.conf merged with the auth lines' arguments
+--   remember = N | nil,
 -- }
+-- (The collector's shape. `stacks` for `files`, list-form args and a separate `faillock` map
+-- are accepted too.)
 
 local function module_base(module)
   if type(module) ~= "string" then return nil end
   return module:match("([^/]+)$")
 end
 
+-- "key=value" arguments of a PAM line as a plain map; bare words ("preauth") map to true.
+function M.pam_args(line)
+  local out = {}
+  local args = line and line.args
+  if args == nil then return out end
+  if args[1] ~= nil then
+    for _, a in ipairs(args) do
+      local k, v = tostring(a):match("^([%w_]+)=(.*)$")
+      if k then out[k] = v else out[tostring(a)] = true end
+    end
+  else
+    for k, v in pairs(args) do out[k] = v end
+  end
+  return out
+end
+
 -- Every PAM line of `ptype` ("auth", "password", ...) whose module is one of `modules`
--- (base names, "pam_faillock.so"), as plain tables { file=, type=, control=, module=, args= },
--- in file-name order.
+-- (base names, "pam_faillock.so"), as plain tables { file=, type=, control=, module=, args= }
+-- (args a plain map), in file-name order.
 function M.pam_lines(facts, ptype, modules)
   local out = {}
-  local stacks = facts and facts.pam and facts.pam.stacks
+  local pam = facts and facts.pam
+  local stacks = pam and (pam.files or pam.stacks)
   if stacks == nil then return out end
   local files = {}
   for f in pairs(stacks) do files[#files + 1] = f end
@@ -87,45 +110,47 @@ function M.pam_lines(facts, ptype, modules)
   for _, f in ipairs(files) do
     for _, line in ipairs(stacks[f]) do
       local base = module_base(line.module)
-      if (ptype == nil or line.type == ptype) and M.contains(modules, base) then
+      if base ~= nil and (ptype == nil or line.type == ptype) and M.contains(modules, base) then
         out[#out + 1] = { file = f, type = line.type, control = line.control, module = base,
-                          args = M.list(line.args) }
+                          args = M.pam_args(line) }
       end
     end
   end
   return out
 end
 
--- "key=value" arguments of a PAM line as a map; bare words ("preauth") map to true.
-function M.pam_args(line)
-  local out = {}
-  for _, a in ipairs(line.args or {}) do
-    local k, v = tostring(a):match("^([%w_]+)=(.*)$")
-    if k then out[k] = v else out[tostring(a)] = true end
-  end
-  return out
-end
+local CONF = {
+  pwquality = { keys = { "pwquality" }, file = "/etc/security/pwquality.conf" },
+  faillock = { keys = { "faillock", "lockout" }, file = "/etc/security/faillock.conf" },
+}
 
 -- Setting `key` of a PAM module: the PAM line's argument wins over the module's config file
 -- (pwquality.conf, faillock.conf), as the modules read them. Returns value, source.
 function M.pam_setting(facts, line, conf_name, key)
-  local args = line and M.pam_args(line) or {}
+  local args = line and line.args or {}
   if args[key] ~= nil then return args[key], line.file end
-  local conf = facts and facts.pam and facts.pam[conf_name]
-  if conf ~= nil and conf[key] ~= nil then
-    return conf[key], "/etc/security/" .. conf_name .. ".conf"
+  local pam = facts and facts.pam
+  local c = CONF[conf_name]
+  for _, k in ipairs(c.keys) do
+    local conf = pam and pam[k]
+    if conf ~= nil and conf[key] ~= nil then
+      if k ~= "lockout" or conf.module == nil or conf.module == "pam_faillock" then
+        return conf[key], c.file
+      end
+    end
   end
   return nil, "default"
 end
 
 -- ---------------------------------------------------------------------------------------------
--- sshd: facts.sshd = { effective = { permitrootlogin = "no", ... } } — the `sshd -T` output,
--- keys lower-case. Returns the map or nil.
+-- sshd: facts.sshd = { source = "sshd -T" | "sshd_config", settings = { permitrootlogin = "no",
+-- ... } } — keys lower case; from sshd_config the collector fills OpenSSH defaults for unset
+-- keys. Returns the settings map or nil.
 
 function M.sshd_config(facts)
   local s = facts and facts.sshd
   if s == nil then return nil end
-  return s.effective or s.config or s
+  return s.settings or s.effective or s.config or s
 end
 
 function M.sshd(facts, key)
@@ -135,42 +160,80 @@ function M.sshd(facts, key)
 end
 
 -- ---------------------------------------------------------------------------------------------
--- Services: facts.services = { ["<unit>"] = { active = true, enabled = true } }.
--- Returns the sorted names of the units in `names` (with or without ".service") that are active
--- or enabled, with their state.
+-- Audit: facts.audit = { auditd_running = bool, enabled = 0|1|2 (auditctl -s), status = {...},
+-- rules_count = N, rules_source = "auditctl -l"|"rules files", auditd_conf = { key = value },
+-- rules = { "<rule>", ... } (when collected), remote = { active, server }, oldest_record }
 
+function M.audit(facts)
+  return facts and (facts.audit or facts.auditd)
+end
+
+function M.auditd_conf(facts)
+  local a = M.audit(facts)
+  return a and (a.auditd_conf or a.config)
+end
+
+-- ---------------------------------------------------------------------------------------------
+-- Shell profile: facts.shell = { tmout = N|nil, tmout_file =, tmout_readonly = bool,
+-- umask = "027"|nil, login_defs_umask = "022", settings = [...] }
+
+function M.shell(facts)
+  return facts and facts.shell
+end
+
+-- ---------------------------------------------------------------------------------------------
+-- Accounts: facts.accounts = { uid0 = { "root" }, count = N,
+--   empty_password = { count = N, names = { ... } }, users = [ { name, uid, shell, locked } ] }
+
+function M.empty_password_names(facts)
+  local ep = facts and facts.accounts and facts.accounts.empty_password
+  if ep == nil then return nil end
+  if ep.names ~= nil then return M.list(ep.names) end
+  return M.list(ep)
+end
+
+-- ---------------------------------------------------------------------------------------------
+-- Units and sockets (assumed shapes until docs/snapshot.md has them):
+--   facts.units = { ["<unit>"] = { active = bool, enabled = bool } }   (systemctl)
+--   facts.services = { ["<daemon>"] = { running = true, pid = N } }   (running daemons)
+--   facts.listening = { { proto = "tcp", address = "0.0.0.0", port = 22, process = "sshd" } }
+
+local function unit_state(facts, name)
+  local units = facts and facts.units
+  if units ~= nil then
+    local st = units[name] or units[name .. ".service"]
+    if st ~= nil then
+      return st.active == true or st.running == true, st.enabled == true, true
+    end
+  end
+  local services = facts and facts.services
+  if services ~= nil then
+    local st = services[name] or services[name .. ".service"]
+    if st ~= nil then return st.active == true or st.running == true, st.enabled == true, true end
+  end
+  return false, false, false
+end
+
+-- Sorted "unit (active, enabled)" strings of the units of `names` that are active or enabled.
 function M.running_services(facts, names)
   local found = {}
-  local services = facts and facts.services
-  if services == nil then return found end
   for _, want in ipairs(names) do
-    for _, unit in ipairs({ want, want .. ".service" }) do
-      local st = services[unit]
-      if st ~= nil and (st.active == true or st.enabled == true) then
-        local what = {}
-        if st.active == true then what[#what + 1] = "active" end
-        if st.enabled == true then what[#what + 1] = "enabled" end
-        found[#found + 1] = unit .. " (" .. table.concat(what, ", ") .. ")"
-        break
-      end
+    local active, enabled = unit_state(facts, want)
+    if active or enabled then
+      local what = {}
+      if active then what[#what + 1] = "active" end
+      if enabled then what[#what + 1] = "enabled" end
+      found[#found + 1] = want .. " (" .. table.concat(what, ", ") .. ")"
     end
   end
   table.sort(found)
   return found
 end
 
--- Whether the unit (or unit.service) is active.
-function M.service_active(facts, name)
-  local services = facts and facts.services
-  if services == nil then return nil end
-  local st = services[name] or services[name .. ".service"]
-  if st == nil then return nil end
-  return st.active == true, st.enabled == true
+-- active, enabled, known (the unit or daemon appears in the facts at all)
+function M.service_state(facts, name)
+  return unit_state(facts, name)
 end
-
--- ---------------------------------------------------------------------------------------------
--- Listening sockets: facts.listening = { { proto = "tcp", address = "0.0.0.0", port = 22,
--- process = "sshd" }, ... }
 
 function M.is_loopback(address)
   if type(address) ~= "string" then return false end
