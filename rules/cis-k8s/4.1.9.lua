@@ -7,7 +7,9 @@
 --   * kubelet started without --config -> na (the control says "if used").
 --   * path known but not in facts.files -> error; recorded as missing -> error too (the kubelet
 --     cannot be running from a file that does not exist, so the facts are inconsistent).
+--   * mode 600 or stricter; the ACK benchmark accepts 644, named as a deviation on ACK clusters.
 local k8s = require("k8s")
+local cis = require("cis")
 
 local MAX = "0600"
 
@@ -58,6 +60,6 @@ return {
     if entry.exists == false then
       return ctx.error("the kubelet config file " .. path .. " does not exist")
     end
-    return k8s.file_mode_result(ctx, path, entry, MAX)
+    return cis.mode_result(s, ctx, path, entry, MAX, "0644")
   end,
 }

@@ -1,0 +1,71 @@
+-- CIS 1.1.11: etcd data directory permissions are 700 or more restrictive.
+--
+-- Semantics:
+--  * control-plane nodes only; a cluster without control-plane nodes (ACK managed) -> na with
+--    the reason on one representative node (lib/cis.lua).
+--  * nodes running etcd (control-plane nodes and external etcd hosts); a control-plane node
+--    without etcd -> na.
+--  * the directory is etcd's --data-dir (else ETCD_DATA_DIR from the process environment, else
+--    the first existing kube-bench candidate, else /var/lib/etcd/default.etcd); not collected ->
+--    error.
+--  * mode must grant nothing beyond 0700.
+local cis = require("cis")
+
+-- kube-bench's candidates (in its order; ACK tries data.etcd first), used when the running etcd
+-- does not name its data directory. kubeadm passes --data-dir=/var/lib/etcd.
+local CANDIDATES = { "/var/lib/etcd/default.etcd", "/var/lib/etcd/data.etcd" }
+
+local function data_dir(s, ctx)
+  local argv = cis.argv(s, "etcd")
+  local v = ctx.flag(argv, "data-dir")
+  if v == nil then
+    local env = cis.dig(s.facts, "processes", "etcd", "env")
+    v = env and env.ETCD_DATA_DIR
+  end
+  if v ~= nil and v ~= "" then return v end
+  local state, path = cis.find_file(s.facts.files, CANDIDATES)
+  if state == "found" then return path end
+  return "/var/lib/etcd/default.etcd"
+end
+
+return {
+  api = 1,
+  id = "cis-k8s/1.1.11",
+  title = {
+    en = "etcd data directory permissions are 700 or more restrictive",
+    zh = "etcd 数据目录权限为 700 或更严格",
+  },
+  severity = "high",
+  scope = "node",
+  requires = { "processes", "files" },
+  applies = function(s, ctx) return cis.cp_applies(s, ctx) or cis.argv(s, "etcd") ~= nil end,
+  baselines = {
+    cis = { control = "1.1.11", scored = true },
+    mlps = { control = "8.1.4.8 b)" },
+  },
+  impact = {
+    en = "The etcd data directory holds the whole cluster state, every Secret included "
+      .. "(unencrypted unless encryption at rest is on).",
+    zh = "etcd 数据目录保存整个集群的状态，包括所有 Secret（未开启静态加密时为明文）。",
+  },
+  remediation = {
+    en = "On each etcd member run: chmod 700 <data dir> (the etcd --data-dir, kubeadm: "
+      .. "/var/lib/etcd)",
+    zh = "在每个 etcd 成员上执行：chmod 700 <数据目录>（etcd 的 --data-dir，kubeadm 为 /var/lib/etcd）",
+  },
+  references = { "CIS Kubernetes Benchmark v1.12 1.1.11" },
+  tags = { "control-plane", "etcd", "file-permissions" },
+  check = function(s, ctx)
+    if cis.managed(s, ctx) then return cis.managed_na(s, ctx) end
+    if cis.argv(s, "etcd") == nil then return ctx.na("etcd does not run on this node") end
+    local path = data_dir(s, ctx)
+    local entry = s.facts.files[path]
+    if entry == nil then
+      return ctx.error("the etcd data directory " .. path .. " was not collected")
+    end
+    if entry.exists == false then
+      return ctx.error("the etcd data directory " .. path .. " does not exist")
+    end
+    return cis.mode_result(s, ctx, path, entry, "0700")
+  end,
+}

@@ -1,0 +1,70 @@
+-- CIS 4.1.4: Proxy kubeconfig file is owned by root:root (if present).
+--
+-- Semantics:
+--  * every node with a kubelet (virtual-kubelet nodes are not evaluated).
+--  * nodes running kube-proxy (no process -> na, e.g. a CNI that replaces kube-proxy).
+--  * the file is kube-proxy's --kubeconfig, else clientConnection.kubeconfig of its config
+--    (facts.kube_proxy.config), else the first existing of /etc/kubernetes/proxy.conf and
+--    /var/lib/kube-proxy/kubeconfig.conf. Recorded as missing on the host -> na (kubeadm runs
+--    kube-proxy as a DaemonSet with the kubeconfig from a ConfigMap); not collected -> error.
+--  * owner and group root.
+local cis = require("cis")
+
+local CANDIDATES = { "/etc/kubernetes/proxy.conf", "/var/lib/kube-proxy/kubeconfig.conf" }
+local IN_POD = "kube-proxy runs as a Pod and reads its kubeconfig from a ConfigMap/volume, not "
+  .. "from a host file"
+
+-- path | nil, "na"|"error", why
+local function proxy_kubeconfig(s, ctx)
+  local argv = cis.argv(s, "kube-proxy")
+  if argv == nil then return nil, "na", "kube-proxy does not run on this node" end
+  local path = ctx.flag(argv, "kubeconfig")
+    or cis.dig(s.facts, "kube_proxy", "config", "clientConnection", "kubeconfig")
+  if path ~= nil and path ~= "" then
+    local e = s.facts.files[path]
+    if e == nil then return nil, "error", "the kube-proxy kubeconfig " .. path .. " was not collected" end
+    if e.exists == false then return nil, "na", path .. " is not on the host: " .. IN_POD end
+    return path
+  end
+  local state, p = cis.find_file(s.facts.files, CANDIDATES)
+  if state == "found" then return p end
+  if state == "absent" then return nil, "na", IN_POD end
+  return nil, "error", "the kube-proxy kubeconfig was not collected (looked for "
+    .. cis.join(CANDIDATES) .. ")"
+end
+
+return {
+  api = 1,
+  id = "cis-k8s/4.1.4",
+  title = {
+    en = "Proxy kubeconfig file is owned by root:root (if present)",
+    zh = "kube-proxy 的 kubeconfig 文件属主为 root:root（如存在）",
+  },
+  severity = "medium",
+  scope = "node",
+  requires = { "processes", "files" },
+  applies = function(s) return s.roles.virtual ~= true end,
+  baselines = {
+    cis = { control = "4.1.4", scored = false },
+    mlps = { control = "8.1.4.2 f)" },
+  },
+  impact = {
+    en = "The kube-proxy kubeconfig carries its credentials; another local user could use them to "
+      .. "read Services and Endpoints or impersonate kube-proxy.",
+    zh = "kube-proxy 的 kubeconfig 包含其凭据，其他本地用户可借此读取 Service/Endpoint 信息或冒充 kube-proxy。",
+  },
+  remediation = {
+    en = "Run chown root:root on the kube-proxy kubeconfig file.",
+    zh = "对 kube-proxy 的 kubeconfig 文件执行 chown root:root。",
+  },
+  references = { "CIS Kubernetes Benchmark v1.12 4.1.4" },
+  tags = { "kube-proxy", "file-permissions" },
+  check = function(s, ctx)
+    local path, state, why = proxy_kubeconfig(s, ctx)
+    if path == nil then
+      if state == "na" then return ctx.na(why) end
+      return ctx.error(why)
+    end
+    return cis.owner_result(ctx, path, s.facts.files[path], "root", "root")
+  end,
+}

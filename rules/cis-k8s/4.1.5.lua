@@ -1,0 +1,56 @@
+-- CIS 4.1.5: Kubelet kubeconfig file permissions are 600 or more restrictive.
+--
+-- Semantics:
+--  * every node with a kubelet (virtual-kubelet nodes are not evaluated).
+--  * the file is the kubelet's --kubeconfig (facts.kubelet.args, else the process argv), else
+--    /etc/kubernetes/kubelet.conf; not collected -> error; missing -> na (standalone kubelet).
+--  * mode 600 or stricter; the ACK benchmark accepts 644 (shown as a deviation).
+local cis = require("cis")
+
+local DEFAULT = "/etc/kubernetes/kubelet.conf"
+
+-- The kubeconfig the kubelet really uses: --kubeconfig (facts.kubelet.args or the process argv).
+local function kubelet_kubeconfig(s, ctx)
+  local v = cis.dig(s.facts, "kubelet", "args", "kubeconfig")
+  if v == nil then
+    local argv = cis.argv(s, "kubelet")
+    v = argv and ctx.flag(argv, "kubeconfig")
+  end
+  if v ~= nil and v ~= "" then return v end
+  return DEFAULT
+end
+
+return {
+  api = 1,
+  id = "cis-k8s/4.1.5",
+  title = {
+    en = "Kubelet kubeconfig file permissions are 600 or more restrictive",
+    zh = "kubelet 的 kubeconfig（kubelet.conf）文件权限为 600 或更严格",
+  },
+  severity = "high",
+  scope = "node",
+  requires = { "files" },
+  applies = function(s) return s.roles.virtual ~= true end,
+  baselines = {
+    cis = { control = "4.1.5", scored = true },
+    mlps = { control = "8.1.4.2 f)" },
+  },
+  impact = {
+    en = "kubelet.conf holds the node's credentials: anyone who can read it can act as the node "
+      .. "(read Secrets of its Pods, update its Node object).",
+    zh = "kubelet.conf 包含节点凭据，能读取它的人可以冒充该节点（读取其 Pod 的 Secret、修改 Node 对象）。",
+  },
+  remediation = {
+    en = "Run chmod 600 /etc/kubernetes/kubelet.conf (or the file passed to kubelet --kubeconfig).",
+    zh = "执行 chmod 600 /etc/kubernetes/kubelet.conf（或 kubelet --kubeconfig 指定的文件）。",
+  },
+  references = { "CIS Kubernetes Benchmark v1.12 4.1.5" },
+  tags = { "kubelet", "file-permissions" },
+  check = function(s, ctx)
+    local path = kubelet_kubeconfig(s, ctx)
+    local e = s.facts.files[path]
+    if e == nil then return ctx.error("the kubelet kubeconfig " .. path .. " was not collected") end
+    if e.exists == false then return ctx.na(path .. " does not exist (standalone kubelet)") end
+    return cis.mode_result(s, ctx, path, e, "0600", "0644")
+  end,
+}
