@@ -1,0 +1,98 @@
+-- 等保 8.1.4.8 b) (Kubernetes; CIS 1.2.27/1.2.28; cloud 8.2.4.5 d)): Secrets are encrypted at
+-- rest in etcd.
+--
+-- Semantics (cluster; the kube-apiserver processes of the control-plane nodes' host facts):
+--   * managed control plane (flavour ack-managed): manual — verify Secret 落盘加密 with a KMS key
+--     in the console (ACK Pro), with the evidence to collect;
+--   * every kube-apiserver found has --encryption-provider-config (and, when facts.files records
+--     the file, it exists): pass; the providers in the file are not collected, so the message
+--     asks to confirm that the first provider is kms (v2), aescbc, aesgcm or secretbox and not
+--     identity;
+--   * any kube-apiserver without it: fail, naming the nodes;
+--   * no kube-apiserver process in the facts at all: error (cannot be evaluated).
+local mlps = require("mlps")
+
+return {
+  api = 1,
+  id = "mlps-l3/secrets-encryption",
+  title = {
+    en = "Secrets are encrypted at rest in etcd (--encryption-provider-config)",
+    zh = "Secret 在 etcd 中加密存储（--encryption-provider-config）",
+  },
+  severity = "high",
+  scope = "cluster",
+  requires = { "objects.nodes" },
+  baselines = {
+    cis = { control = "1.2.27", scored = false },
+    mlps = { control = "8.1.4.8 b)" },
+  },
+  impact = {
+    en = "Without an encryption provider, Secrets (passwords, tokens, TLS keys) are stored in "
+      .. "etcd base64-encoded only: anyone with an etcd backup or the etcd data directory reads "
+      .. "them all (8.1.4.8 b)).",
+    zh = "未配置加密时，Secret（口令、令牌、TLS 私钥）在 etcd 中仅做 base64 编码：拿到 etcd 备份或数据目录的人即可"
+      .. "读取全部 Secret（8.1.4.8 b)）。",
+  },
+  remediation = {
+    en = "Write /etc/kubernetes/enc/encryption-config.yaml (kind EncryptionConfiguration; "
+      .. "resources [secrets]; providers: kms v2 with the site KMS, or aescbc with a 32-byte key "
+      .. "from `head -c 32 /dev/urandom | base64`, then identity {} last), mount it into the API "
+      .. "server and add `--encryption-provider-config=/etc/kubernetes/enc/encryption-config.yaml` "
+      .. "on every control-plane node; then re-encrypt existing Secrets: `kubectl get secrets -A "
+      .. "-o json | kubectl replace -f -`. ACK Pro: enable Secret 落盘加密 with a KMS key.",
+    zh = "编写 /etc/kubernetes/enc/encryption-config.yaml（kind 为 EncryptionConfiguration，resources 为 "
+      .. "[secrets]，providers 使用单位 KMS 的 kms v2，或 aescbc 并用 `head -c 32 /dev/urandom | base64` 生成密钥，"
+      .. "最后是 identity {}），挂载进 API Server，并在每个控制面节点加入 `--encryption-provider-config="
+      .. "/etc/kubernetes/enc/encryption-config.yaml`；随后执行 `kubectl get secrets -A -o json | kubectl "
+      .. "replace -f -` 重新加密已有 Secret。ACK Pro 集群在控制台开启 Secret 落盘加密并选择 KMS 密钥。",
+  },
+  references = { "GB/T 22239-2019 8.1.4.8 b)", "CIS Kubernetes Benchmark v1.12 1.2.27, 1.2.28" },
+  tags = { "secrets", "encryption", "control-plane" },
+  check = function(s, ctx)
+    if mlps.managed(s) then
+      return ctx.manual("managed control plane (" .. tostring(s.flavour) .. "): verify that Secret "
+        .. "落盘加密 is enabled with a KMS key (ACK Pro console, cluster 基本信息) and keep the "
+        .. "ActionTrail encrypt/decrypt events as evidence")
+    end
+    local with, without, missing_file = {}, {}, {}
+    local config
+    for _, n in ipairs(ctx.objects("nodes")) do
+      local name = tostring(n.metadata.name)
+      local facts = ctx.node_facts(name)
+      local argv = mlps.argv(facts, "kube-apiserver")
+      if argv ~= nil then
+        local path = ctx.flag(argv, "encryption-provider-config")
+        if path == nil then
+          without[#without + 1] = name
+        else
+          config = config or path
+          local f = facts.files and facts.files[path]
+          if f ~= nil and f.exists == false then missing_file[#missing_file + 1] = name
+          else with[#with + 1] = name end
+        end
+      end
+    end
+    table.sort(with) table.sort(without) table.sort(missing_file)
+    local evidence = { encrypted = with, not_encrypted = without, config_missing = missing_file,
+                       encryption_provider_config = config,
+                       expected = "--encryption-provider-config on every kube-apiserver" }
+    if #with + #without + #missing_file == 0 then
+      return ctx.error("no kube-apiserver process in the host facts of any node: the API server "
+        .. "flags were not collected")
+    end
+    if #without > 0 or #missing_file > 0 then
+      local parts = {}
+      if #without > 0 then
+        parts[#parts + 1] = "no --encryption-provider-config on " .. mlps.join(without)
+          .. ": Secrets are stored unencrypted in etcd"
+      end
+      if #missing_file > 0 then
+        parts[#parts + 1] = "the encryption config does not exist on " .. mlps.join(missing_file)
+      end
+      return ctx.fail(table.concat(parts, "; "), evidence)
+    end
+    return ctx.pass("--encryption-provider-config=" .. tostring(config) .. " on " .. mlps.join(with)
+      .. "; confirm its first provider for secrets is kms, aescbc, aesgcm or secretbox (not "
+      .. "identity)", evidence)
+  end,
+}
