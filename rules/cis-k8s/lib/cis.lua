@@ -66,6 +66,11 @@ function M.count(t)
   return n
 end
 
+-- "1 role", "3 roles"
+function M.plural_roles(n)
+  return string.format("%d role%s", n, n == 1 and "" or "s")
+end
+
 -- Messages show at most `n` items, then "and N more".
 function M.shorten(list, n)
   n = n or 10
