@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -17,11 +18,17 @@ struct ApiCollectOptions {
   std::string context;      // --context; empty: current-context
   std::string namespace_;   // --namespace: namespaced kinds from this namespace only
   bool in_cluster = false;  // --in-cluster: service-account config (also detected automatically)
-  std::chrono::seconds request_timeout{30};
+  std::chrono::seconds request_timeout{30};  // per request, and per exec-plugin run
   std::chrono::seconds total_timeout{600};
   unsigned parallel = 4;  // lists in flight at once
+  /// A single response (one page of a list) larger than this is refused: an error for its kind.
+  std::size_t max_response_bytes = std::size_t{256} << 20;
+  /// Read each node's kubelet configuration through /api/v1/nodes/<node>/proxy/configz.
+  bool kubelet_configz = true;
   /// Called as each kind finishes: kind plural, items collected (or -1 on error).
   std::function<void(std::string_view plural, long items)> progress;
+  /// Called once the number of kinds to list is known (before the first progress call).
+  std::function<void(std::size_t total)> planned;
 };
 
 /// Collects the cluster into a snapshot document in Snapshot::fromJson form: {meta, objects,
