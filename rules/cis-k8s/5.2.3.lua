@@ -1,0 +1,53 @@
+-- CIS 5.2.3: Admission of containers wishing to share the host process ID namespace is minimised.
+--
+-- Semantics:
+--   * one finding per running Pod (completed Pods are not evaluated); init, regular and
+--     ephemeral containers all count. Pods in `exempt_namespaces` (default kube-system) -> na
+--     with the reason.
+--   * spec.hostPID: true -> fail; unset or false -> pass (as kube-bench).
+local cis = require("cis")
+
+return {
+  api = 1,
+  id = "cis-k8s/5.2.3",
+  title = {
+    en = "Admission of containers wishing to share the host process ID namespace is minimised",
+    zh = "最小化共享宿主机 PID 命名空间的容器的准入",
+  },
+  severity = "high",
+  scope = "pod",
+  requires = { "objects.pods" },
+  applies = function(s) return not cis.pod_terminated(s.object) end,
+  baselines = {
+    cis = { control = "5.2.3", scored = false },
+    mlps = { control = "8.1.4.2 d)" },
+  },
+  params = {
+    exempt_namespaces = {
+      default = { "kube-system" },
+      description = "namespaces not evaluated (system components need host access by design)",
+    },
+  },
+  impact = {
+    en = "A container in the host PID namespace sees and can signal every process of the node, and "
+      .. "can read their environment.",
+    zh = "共享宿主机 PID 命名空间的容器可以看到并向节点上所有进程发信号，还能读取它们的环境变量。",
+  },
+  remediation = {
+    en = "Remove spec.hostPID: true from the workload and enforce the baseline Pod Security "
+      .. "Standard on the namespace.",
+    zh = "从工作负载中删除 spec.hostPID: true，并在命名空间上实施 baseline Pod 安全标准。",
+  },
+  references = { "CIS Kubernetes Benchmark v1.12 5.2.3" },
+  tags = { "pod-security" },
+  check = function(s, ctx)
+    if cis.contains(ctx.param("exempt_namespaces"), s.namespace) then
+      return ctx.na("exempt: namespace " .. tostring(s.namespace) .. " is listed in exempt_namespaces")
+    end
+    local pod = s.object
+    if cis.dig(pod, "spec", "hostPID") == true then
+      return ctx.fail("spec.hostPID is true", { hostPID = true })
+    end
+    return ctx.pass("spec.hostPID is not set", { hostPID = false })
+  end,
+}
