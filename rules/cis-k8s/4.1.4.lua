@@ -6,7 +6,9 @@
 --  * the file is kube-proxy's --kubeconfig, else clientConnection.kubeconfig of its config
 --    (facts.kube_proxy.config), else the first existing of /etc/kubernetes/proxy.conf and
 --    /var/lib/kube-proxy/kubeconfig.conf. Recorded as missing on the host -> na (kubeadm runs
---    kube-proxy as a DaemonSet with the kubeconfig from a ConfigMap); not collected -> error.
+--    kube-proxy as a DaemonSet with the kubeconfig from a ConfigMap), as when the host files
+--    were not collected but the kube-system/kube-proxy ConfigMap carries kubeconfig.conf;
+--    otherwise not collected -> error.
 --  * owner and group root.
 local cis = require("cis")
 
@@ -29,6 +31,17 @@ local function proxy_kubeconfig(s, ctx)
   local state, p = cis.find_file(s.facts.files, CANDIDATES)
   if state == "found" then return p end
   if state == "absent" then return nil, "na", IN_POD end
+  -- Not collected on the host, but kubeadm's kube-system/kube-proxy ConfigMap carries the
+  -- kubeconfig that its DaemonSet mounts: then it is not a host file either.
+  if ctx.has_objects("configmaps") then
+    for _, cm in ipairs(ctx.objects("configmaps")) do
+      if cis.dig(cm, "metadata", "namespace") == "kube-system"
+          and cis.dig(cm, "metadata", "name") == "kube-proxy"
+          and cis.dig(cm, "data", "kubeconfig.conf") ~= nil then
+        return nil, "na", IN_POD .. " (kubeconfig.conf of the kube-system/kube-proxy ConfigMap)"
+      end
+    end
+  end
   return nil, "error", "the kube-proxy kubeconfig was not collected (looked for "
     .. cis.join(CANDIDATES) .. ")"
 end
