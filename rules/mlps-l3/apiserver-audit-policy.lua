@@ -53,6 +53,8 @@ return {
     local path = ctx.flag(argv, "audit-log-path")
     local webhook = ctx.flag(argv, "audit-webhook-config-file")
     local evidence = { audit_policy_file = policy, audit_log_path = path,
+                       actual = "--audit-policy-file=" .. tostring(policy or "unset")
+                         .. ", --audit-log-path=" .. tostring(path or "unset"),
                        audit_webhook_config_file = webhook,
                        expected = "--audit-policy-file and --audit-log-path or --audit-webhook-config-file" }
     if policy == nil then

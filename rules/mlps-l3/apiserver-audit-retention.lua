@@ -58,8 +58,9 @@ return {
     local maxbackup = mlps.num(ctx.flag(argv, "audit-log-maxbackup"))
     local maxsize = mlps.num(ctx.flag(argv, "audit-log-maxsize"))
     local evidence = { audit_log_path = path, audit_log_maxage = maxage,
+                       actual = "--audit-log-maxage=" .. tostring(maxage or "unset"),
                        audit_log_maxbackup = maxbackup, audit_log_maxsize = maxsize,
-                       expected = "--audit-log-maxage >= " .. days }
+                       expected = "--audit-log-maxage >= " .. days .. " (days)" }
     if path == nil or path == "-" then
       local webhook = ctx.flag(argv, "audit-webhook-config-file")
       if webhook ~= nil then

@@ -70,6 +70,9 @@ return {
     local ca = ctx.flag(argv, "kubelet-certificate-authority")
     local evidence = { missing = missing, plain_etcd_servers = plain, insecure_port = insecure,
                        kubelet_certificate_authority = ca or "unset",
+                       actual = (#missing > 0 and ("missing " .. mlps.join(missing)) or "TLS flags set")
+                         .. (#plain > 0 and ("; plain etcd " .. mlps.join(plain)) or "")
+                         .. "; --kubelet-certificate-authority " .. tostring(ca or "unset"),
                        expected = "TLS serving, https etcd with client certs, kubelet client certs, "
                          .. "kubelet CA" }
     local bad = {}

@@ -49,6 +49,7 @@ return {
     local fails, warns = {}, {}
     local action = mlps.lower(conf.max_log_file_action)
     local evidence = { max_log_file_action = action, num_logs = conf.num_logs,
+                       actual = "max_log_file_action " .. tostring(action or "unset (rotate)"),
                        max_log_file = conf.max_log_file,
                        expected = "keep_logs (or rotate with remote shipping); no ignore actions; "
                          .. "/var/log/audit 0750 or stricter" }

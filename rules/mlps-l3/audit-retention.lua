@@ -68,6 +68,9 @@ return {
     local action = mlps.lower(conf and conf.max_log_file_action)
     evidence.oldest_record = a.oldest_record
     evidence.max_log_file_action = action
+    evidence.actual = (a.oldest_record and ("oldest record " .. tostring(a.oldest_record)) or
+      "age of the audit history not collected") .. "; max_log_file_action "
+      .. tostring(action or "unset (rotate)") .. "; not shipped by audisp-remote"
     if oldest == nil then
       if conf ~= nil and (action == nil or action == "rotate") then
         evidence.num_logs, evidence.max_log_file = conf.num_logs, conf.max_log_file

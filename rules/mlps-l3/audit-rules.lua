@@ -80,6 +80,7 @@ return {
     if a.rules == nil then
       local n = mlps.num(a.rules_count)
       local ev = { rules_count = n, rules_source = a.rules_source,
+                   actual = tostring(n) .. " rules (" .. tostring(a.rules_source) .. ")",
                    expected = "watches on account/sudo files; deletion syscalls audited" }
       if n == nil then
         return ctx.error("neither the audit rules nor their count were collected")
@@ -104,6 +105,9 @@ return {
       if not syscall_audited(rules, sc) then missing_calls[#missing_calls + 1] = sc end
     end
     local evidence = { rules_loaded = #rules, missing_watches = missing_files,
+                       actual = #rules .. " rules; missing: " .. ((#missing_files + #missing_calls) > 0
+                         and mlps.join(missing_files) .. (#missing_calls > 0 and (" " .. mlps.join(missing_calls)) or "")
+                         or "none"),
                        missing_syscalls = missing_calls,
                        expected = "watches on account/sudo files; deletion syscalls audited" }
     if #rules == 0 then

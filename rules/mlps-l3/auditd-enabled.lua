@@ -10,8 +10,8 @@ return {
   api = 1,
   id = "mlps-l3/auditd-enabled",
   title = {
-    en = "The audit daemon (auditd) is enabled and running",
-    zh = "已启用安全审计：auditd 服务已开机自启并正在运行",
+    en = "The audit daemon (auditd) is running and kernel auditing is on",
+    zh = "已启用安全审计：auditd 审计服务正在运行",
   },
   severity = "high",
   scope = "node",
@@ -38,6 +38,8 @@ return {
     local a = mlps.audit(s.facts)
     local enabled = mlps.num(a.enabled)
     local evidence = { auditd_running = a.auditd_running, kernel_audit_enabled = enabled,
+                       actual = (a.auditd_running == true and "running" or "not running")
+                         .. (enabled ~= nil and (", enabled " .. enabled) or ""),
                        expected = "auditd running, auditctl -s enabled 1 or 2" }
     if a.auditd_running ~= true then
       return ctx.fail("auditd is not running: no audit records are written", evidence)

@@ -66,6 +66,8 @@ return {
     end
     table.sort(webhooks)
     local evidence = { log_shippers = all, audit_webhook_on = webhooks,
+                       actual = (#all > 0 and mlps.join(all) or "no log-shipping DaemonSet")
+                         .. (#webhooks > 0 and ("; audit webhook on " .. mlps.join(webhooks)) or ""),
                        expected = "log shipping from every node; retention >= 180 days centrally" }
     if #short > 0 then
       return ctx.warn("log shipping is not running on every node: " .. mlps.join(short), evidence)

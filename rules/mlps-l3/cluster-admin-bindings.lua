@@ -64,7 +64,8 @@ return {
     scan(ctx.objects("rolebindings"), "RoleBinding")
     table.sort(bad)
     table.sort(holders)
-    local evidence = { holders = holders, expected = allowed }
+    local evidence = { holders = holders, actual = #holders > 0 and mlps.join(holders, "; ") or "none",
+                       expected = mlps.join(mlps.list(allowed)) }
     if #bad > 0 then
       return ctx.fail(string.format("cluster-admin is also bound to %d subject%s: %s", #bad,
         #bad == 1 and "" or "s", mlps.join(bad, "; ")), evidence)

@@ -68,6 +68,7 @@ return {
     end
     table.sort(cps)
     local evidence = { control_plane_nodes = cps, etcd_members = members,
+                       actual = #cps .. " control-plane nodes" .. (members and (", " .. members .. " etcd members") or ""),
                        expected = ">= " .. want .. " control-plane nodes, odd etcd member count" }
     if #cps == 0 then
       return ctx.manual("no control-plane node is visible (external or hosted control plane); "

@@ -71,7 +71,8 @@ return {
       end
     end
     table.sort(bad)
-    local evidence = { accounts = bad, expected = "nologin shell or locked password" }
+    local evidence = { accounts = bad, actual = #bad > 0 and mlps.join(bad) or "none can log in",
+                       expected = "nologin shell or locked password" }
     if #bad > 0 then
       return ctx.fail(string.format("%d default/system account%s can log in: %s", #bad,
         #bad == 1 and "" or "s", mlps.join(bad)), evidence)

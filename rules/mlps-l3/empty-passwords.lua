@@ -37,6 +37,8 @@ return {
     local empty = mlps.sorted(mlps.empty_password_names(s.facts))
     local permit = mlps.lower(mlps.sshd(s.facts, "permitemptypasswords"))
     local evidence = { empty_password_accounts = empty, sshd_permitemptypasswords = permit,
+                       actual = (#empty > 0 and mlps.join(empty) or "none")
+                         .. "; PermitEmptyPasswords " .. tostring(permit or "not collected"),
                        expected = "none; PermitEmptyPasswords no" }
     if #empty > 0 then
       return ctx.fail(string.format("%d account%s with an empty password: %s", #empty,

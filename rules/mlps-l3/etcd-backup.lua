@@ -87,7 +87,10 @@ return {
       end
     end
     table.sort(found) table.sort(bad) table.sort(good)
-    local evidence = { backup_cronjobs = found, expected = "a successful backup within "
+    local evidence = { backup_cronjobs = found,
+                       actual = #good > 0 and table.concat(good, "; ") or
+                         (#bad > 0 and table.concat(bad, "; ") or "no backup CronJob"),
+                       expected = "a successful backup within "
       .. max_age .. " h, stored off the cluster, with a restore test record" }
     if #found == 0 then
       return ctx.manual("no etcd backup CronJob found; verify host-level backups on the "

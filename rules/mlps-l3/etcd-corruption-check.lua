@@ -46,6 +46,8 @@ return {
     local gates = ctx.flag(argv, "feature-gates")
     local gate = gates ~= nil and tostring(gates):find("InitialCorruptCheck=true", 1, true) ~= nil
     local evidence = { initial_corrupt_check = initial, corrupt_check_time = periodic,
+                       actual = "--experimental-initial-corrupt-check=" .. tostring(initial or "unset")
+                         .. ", --experimental-corrupt-check-time=" .. tostring(periodic or "unset"),
                        feature_gates = gates, expected = "initial and/or periodic corruption check" }
     local on = {}
     if k8s.is_true(initial) or gate then on[#on + 1] = "initial" end

@@ -75,7 +75,8 @@ return {
     for _, flag in ipairs({ "auto-tls", "peer-auto-tls" }) do
       if k8s.is_true(ctx.flag(argv, flag)) then bad[#bad + 1] = "--" .. flag .. "=true (self-signed)" end
     end
-    local evidence = { problems = bad, expected = "client and peer TLS with certificate authentication" }
+    local evidence = { problems = bad, actual = #bad > 0 and table.concat(bad, "; ") or "mutual TLS",
+                       expected = "client and peer TLS with certificate authentication" }
     if #bad > 0 then return ctx.fail(table.concat(bad, "; "), evidence) end
     return ctx.pass("client and peer traffic over https with client-certificate authentication",
       evidence)

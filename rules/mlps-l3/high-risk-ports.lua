@@ -51,7 +51,8 @@ return {
       end
     end
     table.sort(open)
-    local evidence = { listening = open, expected = "none of " .. mlps.join(ports) }
+    local evidence = { listening = open, actual = #open > 0 and mlps.join(open) or "none",
+                       expected = "none of " .. mlps.join(mlps.list(ports)) }
     if #open > 0 then
       return ctx.fail(string.format("%d high-risk listener%s: %s", #open, #open == 1 and "" or "s",
         mlps.join(open)), evidence)

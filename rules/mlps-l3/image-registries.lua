@@ -89,7 +89,9 @@ return {
     end
     table.sort(used)
     table.sort(bad)
-    local evidence = { registries_in_use = used, allowed_registries = list }
+    local evidence = { registries_in_use = used, actual = mlps.join(used, "; "),
+                       allowed_registries = mlps.list(list),
+                       expected = #list > 0 and mlps.join(mlps.list(list)) or "an approved-registry list (not configured)" }
     if #list == 0 then
       return ctx.manual("no approved-registry list is configured; registries in use: "
         .. mlps.join(used, "; ") .. ". Confirm each is approved and scanned, then set "

@@ -49,7 +49,8 @@ return {
   check = function(s, ctx)
     local found = wl.daemonsets(ctx.objects("daemonsets"), ctx.param("agents"))
     local all, short = wl.describe(found)
-    local evidence = { agents = all, expected = "a detection agent ready on every node" }
+    local evidence = { agents = all, actual = #all > 0 and mlps.join(all) or "no known agent DaemonSet",
+                       expected = "a detection agent ready on every node" }
     if #found == 0 then
       return ctx.manual("no intrusion-detection DaemonSet found (" .. mlps.join(ctx.param("agents"))
         .. "); verify a host IDS on every node (e.g. Alibaba Cloud Security Center: `ps -ef | grep "

@@ -56,6 +56,10 @@ return {
     local evidence = { read_only_port = port, read_only_port_source = port_src,
                        tls_min_version = minv, tls_cert_file = cert,
                        server_tls_bootstrap = bootstrap,
+                       actual = "readOnlyPort " .. tostring(port) .. ", tlsMinVersion "
+                         .. tostring(minv or "default") .. ", "
+                         .. (k8s.is_true(bootstrap) and "serverTLSBootstrap" or
+                             (cert and ("tlsCertFile " .. tostring(cert)) or "self-signed")),
                        expected = "readOnlyPort 0; TLS >= 1.2; CA-signed or configured serving certificate" }
     local bad = {}
     if tonumber(port) ~= 0 then

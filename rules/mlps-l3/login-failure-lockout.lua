@@ -81,12 +81,14 @@ return {
     local expected = string.format("deny 1..%d, unlock_time >= %d or 0", max_deny, min_unlock)
     if l == nil then
       return ctx.fail("no login-failure lockout: neither pam_faillock.so nor pam_tally2.so is in "
-        .. "a PAM auth stack", { module = "none", expected = expected })
+        .. "a PAM auth stack", { module = "none", actual = "no lockout module", expected = expected })
     end
     local unlock = mlps.num(l.unlock_time)
     local evidence = { module = l.module, pam_file = l.file, deny = l.deny,
                        deny_source = l.deny_source, unlock_time = unlock,
-                       unlock_source = l.unlock_source, expected = expected }
+                       unlock_source = l.unlock_source, expected = expected,
+                       actual = string.format("%s deny=%s unlock_time=%s", l.module,
+                         tostring(l.deny or "unset"), tostring(l.unlock_time)) }
     local bad = {}
     if l.deny == nil or l.deny <= 0 then
       bad[#bad + 1] = "deny is " .. (l.deny and tostring(l.deny) or "unset") .. " (no lockout)"

@@ -61,6 +61,9 @@ return {
   check = function(s, ctx)
     local methods = mlps.sshd(s.facts, "authenticationmethods")
     local evidence = { authenticationmethods = methods or "not collected",
+                       actual = "AuthenticationMethods " .. tostring(methods or "not collected")
+                         .. ", PasswordAuthentication "
+                         .. tostring(mlps.sshd(s.facts, "passwordauthentication") or "default yes"),
                        expected = "e.g. publickey,keyboard-interactive, or MFA at a bastion host" }
     if two_factor(methods) then
       return ctx.pass("sshd requires AuthenticationMethods " .. tostring(methods), evidence)

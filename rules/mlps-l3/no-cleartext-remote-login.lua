@@ -61,7 +61,11 @@ return {
       end
       table.sort(open)
     end
+    local actual = {}
+    for _, x in ipairs(running) do actual[#actual + 1] = x end
+    for _, x in ipairs(open) do actual[#actual + 1] = x end
     local evidence = { services = running, listening = open,
+                       actual = #actual > 0 and mlps.join(actual) or "none",
                        units_checked = s.facts.units ~= nil and "yes" or "no (unit states not collected)",
                        expected = "none" }
     local bad = {}

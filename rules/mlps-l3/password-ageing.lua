@@ -60,6 +60,10 @@ return {
         bad[#bad + 1] = string.format("%s (expected %s %d)", text, l.op, l.want)
       end
     end
+    evidence.actual = string.format("PASS_MAX_DAYS %s, PASS_MIN_DAYS %s, PASS_WARN_AGE %s",
+      evidence.PASS_MAX_DAYS, evidence.PASS_MIN_DAYS, evidence.PASS_WARN_AGE)
+    evidence.expected = string.format("PASS_MAX_DAYS <= %d, PASS_MIN_DAYS >= %d, PASS_WARN_AGE >= %d",
+      limits[1].want, limits[2].want, limits[3].want)
     if #bad > 0 then
       return ctx.fail(table.concat(bad, "; "), evidence)
     end

@@ -46,7 +46,7 @@ return {
     local lines = mlps.pam_lines(s.facts, "password", { "pam_pwquality.so", "pam_cracklib.so" })
     if #lines == 0 then
       return ctx.fail("no pam_pwquality.so or pam_cracklib.so in any PAM password stack: "
-        .. "password complexity is not enforced", { module = "none", expected = want .. " classes" })
+        .. "password complexity is not enforced", { module = "none", actual = "no pam_pwquality/pam_cracklib", expected = ">= " .. want .. " classes" })
     end
     local line = lines[1]
     local evidence = { module = line.module, pam_file = line.file, expected = ">= " .. want .. " classes" }
@@ -61,6 +61,8 @@ return {
     evidence.minclass = minclass
     local classes = math.max(minclass, #required)
     evidence.classes = classes
+    evidence.actual = classes .. " classes (" .. string.format("minclass=%d%s", minclass,
+      #required > 0 and ", " .. table.concat(required, " ") or "") .. ")"
     local how = string.format("minclass=%d%s", minclass,
       #required > 0 and ", " .. table.concat(required, " ") or "")
     if classes >= want then

@@ -57,7 +57,8 @@ return {
       return ctx.fail("no pam_pwquality.so or pam_cracklib.so in any PAM password stack: "
         .. "nothing enforces a password length (PASS_MIN_LEN in login.defs is "
         .. tostring(login_defs or "unset") .. " and is not enforced by PAM)",
-        { module = "none", login_defs_pass_min_len = login_defs, expected = ">= " .. want })
+        { module = "none", actual = "no pam_pwquality/pam_cracklib in the password stack",
+          login_defs_pass_min_len = login_defs, expected = "minlen >= " .. want })
     end
     local line = lines[1]
     local v, source = mlps.pam_setting(s.facts, line, "pwquality", "minlen")
@@ -68,7 +69,8 @@ return {
     if minlen == nil then minlen, source = DEFAULT_MINLEN[line.module], "module default" end
     local evidence = { module = line.module, pam_file = line.file, minlen = minlen,
                        source = source, login_defs_pass_min_len = login_defs,
-                       expected = ">= " .. want }
+                       actual = string.format("minlen=%d (%s)", minlen, source),
+                       expected = "minlen >= " .. want }
     if minlen >= want then
       return ctx.pass(string.format("%s enforces minlen=%d (%s)", line.module, minlen, source),
         evidence)

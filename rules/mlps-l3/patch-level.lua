@@ -65,6 +65,8 @@ return {
       evidence.pending_security_updates = updates
       checked[#checked + 1] = "pending updates"
       if updates > 0 then
+        evidence.actual = updates .. " pending security updates"
+        evidence.expected = "no pending security updates"
         return ctx.fail(string.format("%d security update%s pending (kernel %s)", updates,
           updates == 1 and "" or "s", tostring(f.kernel.release)), evidence)
       end
@@ -90,6 +92,12 @@ return {
           .. "are not running", days)
       end
     end
+    local actual = { "kernel " .. tostring(f.kernel.release) }
+    if built then actual[#actual + 1] = "built " .. built end
+    if evidence.uptime_days then actual[#actual + 1] = "up " .. evidence.uptime_days .. " days" end
+    evidence.actual = table.concat(actual, ", ")
+    evidence.expected = string.format("no pending security updates; kernel <= %d days old; "
+      .. "uptime <= %d days", ctx.param("max_kernel_age_days"), ctx.param("max_uptime_days"))
     if #warns > 0 then
       return ctx.warn(table.concat(warns, "; ") .. "; check pending security updates", evidence)
     end

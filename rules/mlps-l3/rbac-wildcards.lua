@@ -69,7 +69,8 @@ return {
     scan(ctx.objects("clusterroles"), "ClusterRole")
     scan(ctx.objects("roles"), "Role")
     table.sort(bad)
-    local evidence = { roles = bad, expected = "no * in verbs, resources or apiGroups" }
+    local evidence = { roles = bad, actual = #bad > 0 and mlps.join(bad, "; ") or "none",
+                       expected = "no * in verbs, resources or apiGroups" }
     if #bad > 0 then
       return ctx.fail(string.format("%d role%s use wildcards: %s", #bad, #bad == 1 and "" or "s",
         mlps.join(bad, "; ")), evidence)

@@ -70,6 +70,8 @@ return {
     end
     table.sort(quotas) table.sort(ranges)
     local evidence = { resourcequotas = quotas, limitranges = ranges, quota_cpu = cpu,
+                       actual = "ResourceQuota: " .. (#quotas > 0 and mlps.join(quotas) or "none")
+                         .. "; LimitRange: " .. (#ranges > 0 and mlps.join(ranges) or "none"),
                        quota_memory = mem, expected = "a ResourceQuota bounding CPU and memory, and a LimitRange" }
     if #quotas == 0 then
       return ctx.fail("namespace " .. s.name .. " has no ResourceQuota"

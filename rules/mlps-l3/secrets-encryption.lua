@@ -75,6 +75,8 @@ return {
     table.sort(with) table.sort(without) table.sort(missing_file)
     local evidence = { encrypted = with, not_encrypted = without, config_missing = missing_file,
                        encryption_provider_config = config,
+                       actual = #without > 0 and ("not set on " .. mlps.join(without)) or
+                         ("--encryption-provider-config=" .. tostring(config)),
                        expected = "--encryption-provider-config on every kube-apiserver" }
     if #with + #without + #missing_file == 0 then
       return ctx.error("no kube-apiserver process in the host facts of any node: the API server "

@@ -100,6 +100,7 @@ return {
     table.sort(shared)
     evidence.shared = shared
     evidence.expected = "distinct system, security and audit administrator identities"
+    evidence.actual = table.concat(lines, "; ")
     local host = "; also verify separate system/security/audit accounts on the nodes"
     if #missing > 0 or #shared > 0 then
       local parts = {}

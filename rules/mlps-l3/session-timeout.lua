@@ -45,6 +45,7 @@ return {
     local max = ctx.param("tmout_max")
     local v, readonly, file = tmout_of(s.facts.shell)
     local evidence = { tmout = v, readonly = readonly, file = file,
+                       actual = v and ("TMOUT=" .. v .. (readonly and " (readonly)" or "")) or "unset",
                        expected = "1.." .. max .. " s" }
     if v == nil or v <= 0 then
       return ctx.fail("TMOUT is " .. (v == nil and "not set" or tostring(v))

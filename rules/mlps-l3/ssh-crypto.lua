@@ -71,6 +71,7 @@ return {
       end
     end
     evidence.checked = checked
+    evidence.actual = #bad > 0 and table.concat(bad, "; ") or "no weak algorithm"
     if #bad > 0 then return ctx.fail("weak SSH settings: " .. table.concat(bad, "; "), evidence) end
     if #checked == 0 then
       return ctx.pass("SSH protocol 2; algorithm lists not reported by sshd (OpenSSH defaults)",

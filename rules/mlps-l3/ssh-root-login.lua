@@ -44,7 +44,8 @@ return {
   check = function(s, ctx)
     local v = mlps.lower(mlps.sshd(s.facts, "permitrootlogin"))
     local shown = v or "unset (default prohibit-password)"
-    local evidence = { permitrootlogin = shown, expected = "no" }
+    local evidence = { permitrootlogin = shown, actual = "PermitRootLogin " .. shown,
+                       expected = "PermitRootLogin no" }
     if v == "no" then return ctx.pass("PermitRootLogin no", evidence) end
     local key_only = v == nil or v == "prohibit-password" or v == "without-password"
     if key_only and ctx.param("allow_prohibit_password") == true then

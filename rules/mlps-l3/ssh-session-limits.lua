@@ -76,6 +76,8 @@ return {
     local evidence = {
       clientaliveinterval = interval_s, clientalivecountmax = countmax_s,
       maxauthtries = tries_s, logingracetime = grace_s,
+      actual = string.format("ClientAliveInterval %s, ClientAliveCountMax %s, MaxAuthTries %s, "
+        .. "LoginGraceTime %s", interval_s, countmax_s, tries_s, grace_s),
       expected = string.format("ClientAliveInterval 1..%d, ClientAliveCountMax >= 1, "
         .. "MaxAuthTries <= %d, LoginGraceTime 1..%d", max_interval, max_tries, max_grace),
     }

@@ -43,6 +43,8 @@ return {
     local max = ctx.param("max_offset_ms")
     local offset = mlps.num(t.offset_ms)
     local evidence = { synchronized = t.synchronized, service = t.service, offset_ms = offset,
+                       actual = (t.synchronized == true and "synchronized" or "not synchronized")
+                         .. (offset and string.format(", offset %.1f ms", offset) or ""),
                        expected = "synchronized, |offset| <= " .. max .. " ms" }
     local svc = t.service and (" (" .. t.service .. ")") or ""
     if t.synchronized == nil then

@@ -90,7 +90,9 @@ return {
     table.sort(found)
     local nodes_todo = "node boot chain: verify Secure Boot/TPM (trusted instances) or an AIDE "
       .. "baseline with alarms, with evidence"
-    local evidence = { image_verification = found, expected = "image signatures verified at "
+    local evidence = { image_verification = found,
+                       actual = #found > 0 and mlps.join(found) or "no image verification found",
+                       expected = "image signatures verified at "
       .. "admission; node boot chain verified" }
     if #found > 0 then
       return ctx.pass("image verification at admission: " .. mlps.join(found) .. "; "

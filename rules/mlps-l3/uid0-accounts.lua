@@ -48,7 +48,7 @@ return {
     for _, name in ipairs(uid0) do
       if not mlps.contains(allowed, name) then extra[#extra + 1] = name end
     end
-    local evidence = { uid0_accounts = uid0, expected = allowed }
+    local evidence = { uid0_accounts = uid0, actual = mlps.join(uid0), expected = mlps.join(mlps.list(allowed)) }
     if #extra > 0 then
       return ctx.fail(string.format("UID 0 besides %s: %s", mlps.join(allowed), mlps.join(extra)),
         evidence)

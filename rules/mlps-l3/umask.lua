@@ -57,7 +57,8 @@ return {
     end
     local shown = raw
     local v = octal(raw)
-    local evidence = { umask = shown, file = file, expected = want_s .. " or stricter" }
+    local evidence = { umask = shown, file = file, actual = shown and ("umask " .. tostring(shown)) or "unset",
+                       expected = "umask " .. want_s .. " or stricter" }
     if v == nil then
       return ctx.fail("no default umask is set (the system default 022 applies); expected "
         .. want_s .. " or stricter", evidence)

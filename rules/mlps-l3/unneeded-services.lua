@@ -45,7 +45,8 @@ return {
   tags = { "node", "services" },
   check = function(s, ctx)
     local running = mlps.running_services(s.facts, ctx.param("services"))
-    local evidence = { services = running, expected = "none of the listed units active or enabled" }
+    local evidence = { services = running, actual = #running > 0 and mlps.join(running) or "none",
+                       expected = "none of the listed units active or enabled" }
     if #running > 0 then
       return ctx.fail(string.format("%d unneeded service%s: %s", #running,
         #running == 1 and "" or "s", mlps.join(running)), evidence)
