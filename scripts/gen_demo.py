@@ -2709,7 +2709,297 @@ def node_facts(n):
         "dns": {"resolv_conf": {"nameservers": ["10.0.0.2"], "search": [], "options": {}}},
         "certificates": certificates(n),
     }
+    facts["files"].update(mlps_files(n))
+    facts.update(mlps_facts(n))
     return {"facts": facts}
+
+
+# --------------------------------------------------------------------------------------------
+# 等保 2.0 三级 (MLPS level 3): host baseline facts and the cluster objects the mlps-l3 pack reads.
+# Nothing here draws from RNG (the planted faults above depend on the sequence of draws), and
+# objects get resourceVersions from their own counter.
+# --------------------------------------------------------------------------------------------
+MLPS_NO_FAILLOCK = "worker-1"      # MLPS fault A: pam_faillock missing from common-auth
+MLPS_PASS_MAX_DAYS = "worker-2"    # MLPS fault B: PASS_MAX_DAYS 99999 / PASS_MIN_DAYS 0
+MLPS_AUDITD_STOPPED = "worker-3"   # MLPS fault C: auditd stopped
+MLPS_ROOT_SSH = "master-1"         # MLPS fault D: PermitRootLogin yes, password logins on
+MLPS_RPCBIND = "master-3"          # MLPS fault E: rpcbind (nfs-common) listening on 0.0.0.0:111
+
+_MLPS_RV = [9_990_000]
+
+
+def mlps_meta(kind, name, ns, created, labels=None, annotations=None, generation=None):
+    _MLPS_RV[0] += 17
+    m = {"name": name}
+    if ns is not None:
+        m["namespace"] = ns
+    m["uid"] = uid(kind, ns or "", name)
+    m["resourceVersion"] = str(_MLPS_RV[0])
+    if generation is not None:
+        m["generation"] = generation
+    m["creationTimestamp"] = ts(created)
+    if labels:
+        m["labels"] = labels
+    if annotations:
+        m["annotations"] = annotations
+    return m
+
+
+def pam_line(type_, control, module, args=None):
+    return {"type": type_, "control": control, "module": module, "args": args or {}}
+
+
+def mlps_facts(n):
+    """The 等保 host facts of node n, in the node probe's shapes (collectors/probe)."""
+    name, idx = n["name"], n["idx"]
+    base_pid = 600 + 7 * idx
+    login_defs = {"MAIL_DIR": "/var/mail", "FAILLOG_ENAB": "yes", "LOG_UNKFAIL_ENAB": "no",
+                  "LOG_OK_LOGINS": "no", "SYSLOG_SU_ENAB": "yes", "SYSLOG_SG_ENAB": "yes",
+                  "FTMP_FILE": "/var/log/btmp", "SU_NAME": "su", "HUSHLOGIN_FILE": ".hushlogin",
+                  "ENV_SUPATH": "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                  "ENV_PATH": "PATH=/usr/local/bin:/usr/bin:/bin", "TTYGROUP": "tty",
+                  "TTYPERM": "0600", "ERASECHAR": "0177", "KILLCHAR": "025", "UMASK": "027",
+                  "HOME_MODE": "0750", "PASS_MAX_DAYS": 90, "PASS_MIN_DAYS": 1,
+                  "PASS_WARN_AGE": 7, "UID_MIN": 1000, "UID_MAX": 60000, "SYS_UID_MIN": 100,
+                  "SYS_UID_MAX": 999, "GID_MIN": 1000, "GID_MAX": 60000, "SYS_GID_MIN": 100,
+                  "SYS_GID_MAX": 999, "LOGIN_RETRIES": 5, "LOGIN_TIMEOUT": 60,
+                  "CHFN_RESTRICT": "rwh", "DEFAULT_HOME": "yes", "USERGROUPS_ENAB": "yes",
+                  "ENCRYPT_METHOD": "YESCRYPT"}
+    if name == MLPS_PASS_MAX_DAYS:  # the Ubuntu defaults were never changed on this node
+        login_defs["PASS_MAX_DAYS"] = 99999
+        login_defs["PASS_MIN_DAYS"] = 0
+    auth = []
+    if name != MLPS_NO_FAILLOCK:
+        auth.append(pam_line("auth", "required", "pam_faillock.so", {"preauth": True}))
+    auth.append(pam_line("auth", "[success=1 default=ignore]", "pam_unix.so", {"nullok": True}))
+    if name != MLPS_NO_FAILLOCK:
+        auth.append(pam_line("auth", "[default=die]", "pam_faillock.so", {"authfail": True}))
+    auth += [pam_line("auth", "requisite", "pam_deny.so"), pam_line("auth", "required", "pam_permit.so")]
+    account = [pam_line("account", "[success=1 new_authtok_reqd=done default=ignore]", "pam_unix.so"),
+               pam_line("account", "requisite", "pam_deny.so"),
+               pam_line("account", "required", "pam_permit.so")]
+    if name != MLPS_NO_FAILLOCK:
+        account.append(pam_line("account", "required", "pam_faillock.so"))
+    password = [pam_line("password", "requisite", "pam_pwquality.so", {"retry": 3}),
+                pam_line("password", "required", "pam_pwhistory.so",
+                         {"remember": 5, "use_authtok": True}),
+                pam_line("password", "[success=1 default=ignore]", "pam_unix.so",
+                         {"obscure": True, "use_authtok": True, "try_first_pass": True,
+                          "yescrypt": True}),
+                pam_line("password", "requisite", "pam_deny.so"),
+                pam_line("password", "required", "pam_permit.so")]
+    session = [pam_line("session", "[default=1]", "pam_permit.so"),
+               pam_line("session", "requisite", "pam_deny.so"),
+               pam_line("session", "required", "pam_permit.so"),
+               pam_line("session", "optional", "pam_umask.so"),
+               pam_line("session", "required", "pam_unix.so")]
+    pam = {
+        "files": {
+            "/etc/pam.d/common-account": account,
+            "/etc/pam.d/common-auth": auth,
+            "/etc/pam.d/common-password": password,
+            "/etc/pam.d/common-session": session,
+            "/etc/pam.d/sshd": [{"include": "common-auth"}, pam_line("account", "required", "pam_nologin.so"),
+                                {"include": "common-account"},
+                                pam_line("session", "required", "pam_loginuid.so"),
+                                {"include": "common-session"}, {"include": "common-password"}],
+            "/etc/pam.d/su": [pam_line("auth", "sufficient", "pam_rootok.so"),
+                              pam_line("auth", "required", "pam_wheel.so", {"use_uid": True}),
+                              {"include": "common-auth"}, {"include": "common-account"},
+                              {"include": "common-session"}],
+        },
+        "pwquality": {"minlen": 8, "minclass": 3, "maxrepeat": 3, "dictcheck": 1,
+                      "enforce_for_root": True, "retry": 3, "module": "pam_pwquality"},
+        "lockout": ({"module": None} if name == MLPS_NO_FAILLOCK else
+                    {"deny": 5, "unlock_time": 600, "fail_interval": 900, "audit": True,
+                     "module": "pam_faillock"}),
+        "remember": 5,
+    }
+    root_ssh = name == MLPS_ROOT_SSH
+    sshd = {"source": "sshd -T", "settings": {
+        "port": "22", "addressfamily": "any", "listenaddress": "0.0.0.0:22,[::]:22",
+        "usepam": "yes", "logingracetime": "60", "maxauthtries": "4", "maxsessions": "10",
+        "clientaliveinterval": "300", "clientalivecountmax": "1",
+        "permitrootlogin": "yes" if root_ssh else "no",
+        "passwordauthentication": "yes" if root_ssh else "no",
+        "kbdinteractiveauthentication": "no", "pubkeyauthentication": "yes",
+        "permitemptypasswords": "no", "authenticationmethods": "any", "x11forwarding": "no",
+        "allowtcpforwarding": "no", "banner": "/etc/issue.net", "loglevel": "VERBOSE",
+        "ciphers": "chacha20-poly1305@openssh.com,aes128-ctr,aes192-ctr,aes256-ctr,"
+                   "aes128-gcm@openssh.com,aes256-gcm@openssh.com",
+        "macs": "umac-128-etm@openssh.com,hmac-sha2-256-etm@openssh.com,"
+                "hmac-sha2-512-etm@openssh.com",
+        "kexalgorithms": "sntrup761x25519-sha512@openssh.com,curve25519-sha256,"
+                         "curve25519-sha256@libssh.org,diffie-hellman-group16-sha512,"
+                         "diffie-hellman-group18-sha512"}}
+    stopped = name == MLPS_AUDITD_STOPPED
+    audit = {"auditd_running": not stopped}
+    if not stopped:
+        audit["enabled"] = 1
+        audit["status"] = {"enabled": 1, "failure": 1, "pid": base_pid, "rate_limit": 0,
+                           "backlog_limit": 8192, "lost": 0, "backlog": 0}
+    audit["rules_count"] = 21
+    audit["rules_source"] = "rules files" if stopped else "auditctl -l"
+    audit["auditd_conf"] = {"local_events": "yes", "write_logs": "yes",
+                            "log_file": "/var/log/audit/audit.log", "log_group": "adm",
+                            "log_format": "ENRICHED", "flush": "INCREMENTAL_ASYNC", "freq": 50,
+                            "max_log_file": 100, "num_logs": 10, "name_format": "HOSTNAME",
+                            "max_log_file_action": "keep_logs", "space_left": "25%",
+                            "space_left_action": "SYSLOG", "admin_space_left": "10%",
+                            "admin_space_left_action": "SUSPEND", "disk_full_action": "SUSPEND",
+                            "disk_error_action": "SUSPEND"}
+    shell = {"tmout": 600, "tmout_file": "/etc/profile.d/tmout.sh", "tmout_readonly": True,
+             "umask": "027",
+             "settings": [{"file": "/etc/profile", "umask": "027"},
+                          {"file": "/etc/profile.d/tmout.sh", "tmout": 600, "readonly": True}],
+             "login_defs_umask": login_defs["UMASK"]}
+    accounts = {"uid0": ["root"], "count": 31, "empty_password": {"count": 0, "names": []}}
+    services = {"systemd-journald": {"running": True, "pid": 300 + idx},
+                "cron": {"running": True, "pid": base_pid + 2},
+                "rsyslogd": {"running": True, "pid": base_pid + 3},
+                "chronyd": {"running": True, "pid": base_pid + 4},
+                "sshd": {"running": True, "pid": base_pid + 5}}
+    if not stopped:
+        services["auditd"] = {"running": True, "pid": base_pid}
+    services = dict(sorted(services.items()))
+    units = {"apparmor.service": {"active": True, "enabled": True},
+             "auditd.service": {"active": not stopped, "enabled": True},
+             "chrony.service": {"active": True, "enabled": True},
+             "clamav-daemon.service": {"active": True, "enabled": True},
+             "clamav-freshclam.service": {"active": True, "enabled": True},
+             "containerd.service": {"active": True, "enabled": True},
+             "cron.service": {"active": True, "enabled": True},
+             "kubelet.service": {"active": True, "enabled": True},
+             "rsyslog.service": {"active": True, "enabled": True},
+             "ssh.service": {"active": True, "enabled": True},
+             "systemd-journald.service": {"active": True, "enabled": True},
+             "ufw.service": {"active": False, "enabled": False},
+             "unattended-upgrades.service": {"active": True, "enabled": True}}
+    listening = [{"proto": "tcp", "address": "0.0.0.0", "port": 22, "process": "sshd"},
+                 {"proto": "tcp", "address": "127.0.0.1", "port": 10248, "process": "kubelet"},
+                 {"proto": "tcp", "address": "*", "port": 10250, "process": "kubelet"},
+                 {"proto": "tcp", "address": "127.0.0.1", "port": 10249, "process": "kube-proxy"},
+                 {"proto": "tcp", "address": "*", "port": 10256, "process": "kube-proxy"},
+                 {"proto": "tcp", "address": "0.0.0.0", "port": 179, "process": "bird"},
+                 {"proto": "tcp", "address": "127.0.0.1", "port": 9099, "process": "calico-node"},
+                 {"proto": "udp", "address": "127.0.0.53", "port": 53, "process": "systemd-resolve"},
+                 {"proto": "udp", "address": "127.0.0.1", "port": 323, "process": "chronyd"}]
+    if n["master"]:
+        ip = n["ip"]
+        listening += [{"proto": "tcp", "address": "*", "port": 6443, "process": "kube-apiserver"},
+                      {"proto": "tcp", "address": "127.0.0.1", "port": 2379, "process": "etcd"},
+                      {"proto": "tcp", "address": ip, "port": 2379, "process": "etcd"},
+                      {"proto": "tcp", "address": ip, "port": 2380, "process": "etcd"},
+                      {"proto": "tcp", "address": "127.0.0.1", "port": 2381, "process": "etcd"},
+                      {"proto": "tcp", "address": "127.0.0.1", "port": 10257,
+                       "process": "kube-controller"},
+                      {"proto": "tcp", "address": "127.0.0.1", "port": 10259,
+                       "process": "kube-scheduler"}]
+    if name == MLPS_RPCBIND:  # nfs-common pulled in rpcbind
+        units["rpcbind.service"] = {"active": True, "enabled": True}
+        units["rpcbind.socket"] = {"active": True, "enabled": True}
+        listening += [{"proto": "tcp", "address": "0.0.0.0", "port": 111, "process": "rpcbind"},
+                      {"proto": "udp", "address": "0.0.0.0", "port": 111, "process": "rpcbind"}]
+    units = dict(sorted(units.items()))
+    listening.sort(key=lambda l: (l["proto"], l["port"], l["address"]))
+    return {"login_defs": login_defs, "pam": pam, "sshd": sshd, "audit": audit, "shell": shell,
+            "accounts": accounts, "services": services, "units": units, "listening": listening}
+
+
+def mlps_files(n):
+    """File facts the 等保 rules read (added to facts.files)."""
+    return {"/var/log/audit": file_entry("0700")}
+
+
+def build_mlps_objects():
+    """ResourceQuotas/LimitRanges per application namespace and the etcd backup CronJob."""
+    created = datetime(2026, 3, 2, 9, 0, 0, tzinfo=UTC)
+    quotas = {  # namespace -> (hard, with a LimitRange)
+        "shop": ({"requests.cpu": "24", "requests.memory": "48Gi", "limits.cpu": "48",
+                  "limits.memory": "96Gi", "pods": "120"}, True),
+        "payments": ({"requests.cpu": "8", "requests.memory": "16Gi", "limits.cpu": "16",
+                      "limits.memory": "32Gi", "pods": "40"}, True),
+        "monitoring": ({"requests.cpu": "8", "requests.memory": "24Gi", "limits.cpu": "16",
+                        "limits.memory": "48Gi"}, True),
+        "data": ({"requests.cpu": "16", "requests.memory": "64Gi", "limits.memory": "96Gi",
+                  "persistentvolumeclaims": "20"}, False),   # no LimitRange: a warning
+    }
+    for ns, (hard, with_range) in sorted(quotas.items()):
+        add("resourcequotas", {
+            "apiVersion": "v1", "kind": "ResourceQuota",
+            "metadata": mlps_meta("ResourceQuota", "compute", ns, created),
+            "spec": {"hard": hard},
+            "status": {"hard": hard, "used": {k: "0" for k in hard}}})
+        if with_range:
+            add("limitranges", {
+                "apiVersion": "v1", "kind": "LimitRange",
+                "metadata": mlps_meta("LimitRange", "container-defaults", ns, created),
+                "spec": {"limits": [{"type": "Container",
+                                     "default": {"cpu": "500m", "memory": "512Mi"},
+                                     "defaultRequest": {"cpu": "100m", "memory": "128Mi"},
+                                     "max": {"cpu": "4", "memory": "8Gi"}}]}})
+    # Fill the actual usage from the pods of the namespace (requests only, like the quota
+    # controller does for requests.*).
+    for q in OBJECTS["resourcequotas"]:
+        ns = q["metadata"]["namespace"]
+        cpu = mem = 0
+        npods = 0
+        for p in OBJECTS["pods"]:
+            if p["metadata"]["namespace"] != ns or p["status"]["phase"] in ("Succeeded", "Failed"):
+                continue
+            npods += 1
+            for c in p["spec"]["containers"]:
+                r = c.get("resources", {}).get("requests", {})
+                cpu += parse_cpu(r.get("cpu", "0"))
+                mem += parse_mem(r.get("memory", "0"))
+        used = q["status"]["used"]
+        if "requests.cpu" in used:
+            used["requests.cpu"] = "%dm" % cpu
+        if "requests.memory" in used:
+            used["requests.memory"] = "%dMi" % (mem >> 20)
+        if "pods" in used:
+            used["pods"] = str(npods)
+    # etcd snapshots: a daily CronJob on a control-plane node, copied off the cluster by the
+    # storage team's sync (no Jobs kept: successfulJobsHistoryLimit 0).
+    labels = {"app.kubernetes.io/name": "etcd-backup", "app.kubernetes.io/part-of": "platform"}
+    etcd_image = "registry.k8s.io/etcd:3.5.9-0"
+    script = ("ETCDCTL_API=3 etcdctl --endpoints=https://127.0.0.1:2379 "
+              "--cacert=/etc/kubernetes/pki/etcd/ca.crt "
+              "--cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt "
+              "--key=/etc/kubernetes/pki/etcd/healthcheck-client.key "
+              "snapshot save /backup/etcd-$(date +%Y%m%d-%H%M).db && "
+              "find /backup -name 'etcd-*.db' -mtime +14 -delete")
+    spec = {"containers": [{
+                "name": "etcd-backup", "image": etcd_image, "imagePullPolicy": "IfNotPresent",
+                "command": ["/bin/sh", "-c", script],
+                "resources": {"requests": {"cpu": "100m", "memory": "128Mi"},
+                              "limits": {"cpu": "500m", "memory": "512Mi"}},
+                "volumeMounts": [{"name": "etcd-certs", "mountPath": "/etc/kubernetes/pki/etcd",
+                                  "readOnly": True},
+                                 {"name": "backup", "mountPath": "/backup"}]}],
+            "hostNetwork": True, "restartPolicy": "OnFailure",
+            "nodeSelector": {"node-role.kubernetes.io/control-plane": ""},
+            "tolerations": [{"key": "node-role.kubernetes.io/control-plane",
+                             "effect": "NoSchedule"}],
+            "priorityClassName": "system-cluster-critical",
+            "volumes": [{"name": "etcd-certs", "hostPath": {"path": "/etc/kubernetes/pki/etcd",
+                                                            "type": "Directory"}},
+                        {"name": "backup", "hostPath": {"path": "/var/backups/etcd",
+                                                        "type": "DirectoryOrCreate"}}]}
+    last = SCAN - timedelta(hours=3)
+    add("cronjobs", {
+        "apiVersion": "batch/v1", "kind": "CronJob",
+        "metadata": mlps_meta("CronJob", "etcd-backup", "kube-system",
+                              datetime(2026, 1, 9, 14, 0, 0, tzinfo=UTC), labels=dict(labels),
+                              generation=1),
+        "spec": {"schedule": "0 23 * * *", "timeZone": "Etc/UTC", "concurrencyPolicy": "Forbid",
+                 "suspend": False,
+                 "jobTemplate": {"metadata": {"creationTimestamp": None}, "spec": {
+                     "backoffLimit": 2, "template": {"metadata": {"creationTimestamp": None,
+                                                                  "labels": dict(labels)},
+                                                     "spec": spec}}},
+                 "successfulJobsHistoryLimit": 0, "failedJobsHistoryLimit": 1},
+        "status": {"lastScheduleTime": ts(last), "lastSuccessfulTime": ts(last + timedelta(seconds=38))}})
 
 
 # --------------------------------------------------------------------------------------------
@@ -2753,6 +3043,7 @@ def build():
     build_network_policies()
     build_leases()
     build_events()
+    build_mlps_objects()
 
 
 def write(out):
