@@ -5,7 +5,8 @@
 --     ephemeral containers all count. Pods in `exempt_namespaces` (default kube-system) -> na
 --     with the reason.
 --   * a container keeps NET_RAW unless capabilities.drop has NET_RAW or ALL (container runtimes
---     grant it by default); capabilities.add with NET_RAW or ALL -> fail as well.
+--     grant it by default); capabilities.add with NET_RAW or ALL, or a privileged container
+--     (every capability), -> fail as well.
 local cis = require("cis")
 
 return {
@@ -50,6 +51,7 @@ return {
       local caps = cis.dig(c, "securityContext", "capabilities") or {}
       local add, drop = caps.add or {}, caps.drop or {}
       local added = cis.contains(add, "NET_RAW") or cis.contains(add, "ALL")
+        or cis.dig(c, "securityContext", "privileged") == true
       local dropped = cis.contains(drop, "NET_RAW") or cis.contains(drop, "ALL")
       if added or not dropped then
         bad[#bad + 1] = c.name .. (added and " (added)" or " (not dropped)")

@@ -4,8 +4,9 @@
 --   * one finding per running Pod (completed Pods are not evaluated); init, regular and
 --     ephemeral containers all count. Pods in `exempt_namespaces` (default kube-system) -> na
 --     with the reason.
---   * capabilities.add with anything but NET_BIND_SERVICE -> fail; no capabilities.drop of ALL
---     -> warn (the runtime's default set applies); drop ALL and at most NET_BIND_SERVICE -> pass.
+--   * capabilities.add with anything but NET_BIND_SERVICE, or privileged (every capability) ->
+--     fail; no capabilities.drop of ALL -> warn (the runtime's default set applies); drop ALL
+--     and at most NET_BIND_SERVICE -> pass.
 local cis = require("cis")
 
 return {
@@ -49,6 +50,9 @@ return {
     local added, keeps = {}, {}
     for _, c in ipairs(ctx.containers(pod)) do
       local caps = cis.dig(c, "securityContext", "capabilities") or {}
+      if cis.dig(c, "securityContext", "privileged") == true then
+        added[#added + 1] = c.name .. ": ALL (privileged)"
+      end
       for _, cap in ipairs(caps.add or {}) do
         if cap ~= "NET_BIND_SERVICE" then added[#added + 1] = c.name .. ": " .. cap end
       end

@@ -6,7 +6,8 @@
 --     with the reason.
 --   * per container, seccompProfile.type (container over Pod): RuntimeDefault or Localhost -> fine;
 --     Unconfined -> fail; unset -> fine when the Pod's node runs its kubelet with seccompDefault
---     true (host facts of spec.nodeName), else fail (the runtime default is Unconfined).
+--     true (host facts of spec.nodeName), else fail (the runtime default is Unconfined);
+--     a privileged container without a profile is Unconfined whatever the kubelet default.
 local cis = require("cis")
 
 return {
@@ -60,6 +61,9 @@ return {
       local t = cis.dig(c, "securityContext", "seccompProfile", "type")
         or cis.dig(pod, "spec", "securityContext", "seccompProfile", "type")
       if t == "Unconfined" then unconfined[#unconfined + 1] = c.name
+      elseif t == nil and cis.dig(c, "securityContext", "privileged") == true then
+        -- the kubelet's seccompDefault does not apply to privileged containers
+        unconfined[#unconfined + 1] = c.name .. " (privileged)"
       elseif t == nil then unset[#unset + 1] = c.name end
     end
     local evidence = { unconfined = unconfined, unset = unset, node_seccomp_default = node_default }

@@ -627,7 +627,7 @@ function M.flag_check(s, ctx, spec)
     local has = M.contains(list, spec.token)
     if v == nil then
       if kind == "nothave" then
-        return ctx.pass(dashed .. " not set: " .. spec.token .. " is not enabled", evidence)
+        return ctx.pass(dashed .. " not set, so it does not list " .. spec.token, evidence)
       end
       return ctx.fail(dashed .. " is not set" .. (spec.default and ("; " .. spec.default) or "")
         .. ", expected it to include " .. spec.token .. note, evidence)
