@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "kpatrol/engine/lua_sandbox.h"
+#include "watchdog.h"
 
 namespace kpatrol::engine {
 
@@ -25,6 +26,7 @@ struct LuaSandbox::Impl {
     std::size_t used = 0;
     std::size_t limit = 0;
     bool exceeded = false;
+    lua_State* L = nullptr;  // to arm the hook once the cap is hit
   };
   Alloc alloc;
   lua_State* L = nullptr;
@@ -34,6 +36,7 @@ struct LuaSandbox::Impl {
   // Time budget of the call in progress.
   std::chrono::steady_clock::time_point deadline{};
   bool timed_out = false;
+  WatchedCall watch;  // the watchdog arms the hook when the deadline passes (watchdog.h)
 
   // The evaluation in progress (ctx functions read these).
   const model::Snapshot* snapshot = nullptr;
