@@ -511,6 +511,7 @@ void pushSubject(LuaSandbox::Impl& impl, const model::Snapshot& snap, const mode
     return;
   }
   if (impl.subject_ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, impl.subject_ref);
+  resetViewCache(impl);
   lua_rawgeti(L, LUA_REGISTRYINDEX, impl.readonly_ref);
   lua_createtable(L, 0, 12);
   auto setString = [&](const char* k, const std::string& v) {
