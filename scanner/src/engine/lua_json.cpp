@@ -15,6 +15,7 @@ namespace {
 
 constexpr const char* kViewType = "kpatrol.view";
 constexpr int kMaxDepth = 32;
+constexpr std::size_t kViewCacheMax = 4096;
 
 // The view metamethods are reachable only through the locked metatable of a view, so the
 // first argument is always a view: no registry lookup by type name on every field read.
@@ -268,7 +269,17 @@ void registerViewType(lua_State* L) {
   luaL_setfuncs(L, methods, 0);
   lua_pushliteral(L, "locked");
   lua_setfield(L, -2, "__metatable");
-  lua_pop(L, 1);
+  auto* impl = implOf(L);
+  impl->view_mt_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  lua_newtable(L);
+  impl->view_cache_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+void resetViewCache(LuaSandbox::Impl& impl) {
+  if (impl.view_cache_size == 0) return;
+  lua_createtable(impl.L, 0, 64);
+  lua_rawseti(impl.L, LUA_REGISTRYINDEX, impl.view_cache_ref);
+  impl.view_cache_size = 0;
 }
 
 void pushJson(lua_State* L, const model::Json& value) {
@@ -292,9 +303,25 @@ void pushJson(lua_State* L, const model::Json& value) {
     }
     case model::Json::value_t::object:
     case model::Json::value_t::array: {
+      // A view holds only the address, so a cached view is right for whatever JSON value lives
+      // at that address now; the cache only has to stay bounded.
+      auto* impl = implOf(L);
+      lua_rawgeti(L, LUA_REGISTRYINDEX, impl->view_cache_ref);
+      if (lua_rawgetp(L, -1, &value) == LUA_TUSERDATA) {
+        lua_remove(L, -2);
+        return;
+      }
+      lua_pop(L, 1);
       auto** slot = static_cast<const model::Json**>(lua_newuserdatauv(L, sizeof(void*), 0));
       *slot = &value;
-      luaL_setmetatable(L, kViewType);
+      lua_rawgeti(L, LUA_REGISTRYINDEX, impl->view_mt_ref);
+      lua_setmetatable(L, -2);
+      if (impl->view_cache_size < kViewCacheMax) {
+        lua_pushvalue(L, -1);
+        lua_rawsetp(L, -3, &value);
+        ++impl->view_cache_size;
+      }
+      lua_remove(L, -2);
       return;
     }
     default:
@@ -304,8 +331,11 @@ void pushJson(lua_State* L, const model::Json& value) {
 }
 
 const model::Json* toView(lua_State* L, int idx) {
-  void* p = luaL_testudata(L, idx, kViewType);
-  return p == nullptr ? nullptr : *static_cast<const model::Json**>(p);
+  if (lua_type(L, idx) != LUA_TUSERDATA || lua_getmetatable(L, idx) == 0) return nullptr;
+  lua_rawgeti(L, LUA_REGISTRYINDEX, implOf(L)->view_mt_ref);
+  const bool is_view = lua_rawequal(L, -1, -2) != 0;
+  lua_pop(L, 2);
+  return is_view ? *static_cast<const model::Json**>(lua_touserdata(L, idx)) : nullptr;
 }
 
 model::Json luaToJson(lua_State* L, int idx, std::size_t budget_bytes) {

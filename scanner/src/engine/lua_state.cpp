@@ -11,8 +11,6 @@
 namespace kpatrol::engine {
 namespace {
 
-constexpr int kHookInstructions = 1000;
-
 // Builds the sandbox from the full standard libraries, then the full _G is dropped: rules only
 // ever see `globals`. Runs once per state, trusted code.
 constexpr const char* kPrelude = R"lua(
@@ -115,6 +113,8 @@ local loading_mt = { __index = globals, __metatable = "locked" }
 return readonly, globals, frozen_mt, loading_mt, base
 )lua";
 
+void hook(lua_State* L, lua_Debug* ar);
+
 void* allocate(void* ud, void* ptr, std::size_t osize, std::size_t nsize) noexcept {
   auto* a = static_cast<LuaSandbox::Impl::Alloc*>(ud);
   if (ptr == nullptr) osize = 0;  // Lua 5.4 passes a type tag in osize for new blocks
@@ -125,6 +125,9 @@ void* allocate(void* ud, void* ptr, std::size_t osize, std::size_t nsize) noexce
   }
   if (nsize > osize && a->used + (nsize - osize) > a->limit) {
     a->exceeded = true;
+    // A rule that catches the memory error with pcall must not carry on: the hook raises again
+    // on the next instruction.
+    if (a->L != nullptr) lua_sethook(a->L, hook, LUA_MASKCOUNT, 1);
     return nullptr;
   }
   void* block = std::realloc(ptr, nsize);
@@ -138,21 +141,24 @@ int panic(lua_State* L) {
   std::abort();
 }
 
-// Fires every kHookInstructions instructions. Once the budget is gone it re-arms itself to fire
-// on every instruction, so a pcall inside the rule cannot swallow the error and carry on.
+// Armed only when a limit is hit: by the watchdog's signal once the deadline passes
+// (watchdog.h), or by the allocator at the memory cap. It fires on every instruction from then
+// on, so a pcall inside the rule cannot swallow the error and carry on.
 void hook(lua_State* L, lua_Debug* /*ar*/) {
   auto* impl = implOf(L);
-  const bool over_time = std::chrono::steady_clock::now() > impl->deadline;
-  if (over_time || impl->alloc.exceeded) {
-    if (over_time) impl->timed_out = true;
-    lua_sethook(L, hook, LUA_MASKCOUNT, 1);
-    if (impl->alloc.exceeded) {
-      luaL_error(L, "memory limit of %d MiB exceeded",
-                 static_cast<int>(impl->limits.memory_bytes >> 20));
-    }
-    luaL_error(L, "time budget of %d ms exceeded",
-               static_cast<int>(impl->limits.call_timeout.count()));
+  const bool over_time = std::chrono::steady_clock::now() >= impl->deadline;
+  if (!over_time && !impl->alloc.exceeded) {
+    lua_sethook(L, nullptr, 0, 0);  // a late signal from an earlier call
+    return;
   }
+  if (over_time) impl->timed_out = true;
+  lua_sethook(L, hook, LUA_MASKCOUNT, 1);
+  if (impl->alloc.exceeded) {
+    luaL_error(L, "memory limit of %d MiB exceeded",
+               static_cast<int>(impl->limits.memory_bytes >> 20));
+  }
+  luaL_error(L, "time budget of %d ms exceeded",
+             static_cast<int>(impl->limits.call_timeout.count()));
 }
 
 // Message handler: never calls __tostring (a hostile error object could raise again).
@@ -243,6 +249,7 @@ void* resultSentinel() {
 }
 
 LuaSandbox::Impl::~Impl() {
+  if (watch.L != nullptr) unwatchCalls(&watch);
   if (L != nullptr) lua_close(L);
 }
 
@@ -254,8 +261,9 @@ bool protectedCall(LuaSandbox::Impl& impl, int nargs, int nresults, std::string&
   impl.deadline = std::chrono::steady_clock::now() + impl.limits.call_timeout;
   impl.timed_out = false;
   impl.alloc.exceeded = false;
-  lua_sethook(L, hook, LUA_MASKCOUNT, kHookInstructions);
+  beginWatchedCall(impl.watch, impl.deadline);
   const int rc = lua_pcall(L, nargs, nresults, base);
+  endWatchedCall(impl.watch);
   lua_sethook(L, nullptr, 0, 0);
   lua_remove(L, base);
   const bool exceeded = impl.alloc.exceeded;
@@ -290,6 +298,10 @@ Result<std::unique_ptr<LuaSandbox>> LuaSandbox::create(const RuleSet& rules,
   if (L == nullptr) return makeError(Errc::kInternal, "cannot create a Lua state");
   impl->L = L;
   *static_cast<Impl**>(lua_getextraspace(L)) = impl.get();
+  impl->alloc.L = L;
+  impl->watch.L = L;
+  impl->watch.hook = hook;
+  watchCalls(&impl->watch);
   lua_atpanic(L, panic);
 
   luaL_requiref(L, LUA_GNAME, luaopen_base, 1);
@@ -338,6 +350,9 @@ Result<std::unique_ptr<LuaSandbox>> LuaSandbox::create(const RuleSet& rules,
   }
   lua_pop(L, 1);
   lua_gc(L, LUA_GCCOLLECT);
+  // Checks allocate small short-lived tables and strings; a generational collector frees them
+  // young instead of re-marking the long-lived rule tables and libraries in every cycle.
+  lua_gc(L, LUA_GCGEN, 0, 0);
   return std::unique_ptr<LuaSandbox>(new LuaSandbox(std::move(impl)));
 }
 
@@ -499,6 +514,7 @@ void pushSubject(LuaSandbox::Impl& impl, const model::Snapshot& snap, const mode
     return;
   }
   if (impl.subject_ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, impl.subject_ref);
+  resetViewCache(impl);
   lua_rawgeti(L, LUA_REGISTRYINDEX, impl.readonly_ref);
   lua_createtable(L, 0, 12);
   auto setString = [&](const char* k, const std::string& v) {

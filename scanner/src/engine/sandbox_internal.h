@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "kpatrol/engine/lua_sandbox.h"
+#include "watchdog.h"
 
 namespace kpatrol::engine {
 
@@ -25,6 +26,7 @@ struct LuaSandbox::Impl {
     std::size_t used = 0;
     std::size_t limit = 0;
     bool exceeded = false;
+    lua_State* L = nullptr;  // to arm the hook once the cap is hit
   };
   Alloc alloc;
   lua_State* L = nullptr;
@@ -34,6 +36,7 @@ struct LuaSandbox::Impl {
   // Time budget of the call in progress.
   std::chrono::steady_clock::time_point deadline{};
   bool timed_out = false;
+  WatchedCall watch;  // the watchdog arms the hook when the deadline passes (watchdog.h)
 
   // The evaluation in progress (ctx functions read these).
   const model::Snapshot* snapshot = nullptr;
@@ -51,6 +54,12 @@ struct LuaSandbox::Impl {
   int ctx_ref = LUA_NOREF;         // the read-only ctx table
   int subject_ref = LUA_NOREF;     // cached view of the last subject
   const model::Subject* cached_subject = nullptr;
+  // Views of the current subject by JSON address, so the rules that run on one subject share
+  // them instead of each allocating its own (pushJson). Reset when the subject changes; capped,
+  // so a cluster rule walking every pod does not keep a view of each.
+  int view_mt_ref = LUA_NOREF;
+  int view_cache_ref = LUA_NOREF;
+  std::size_t view_cache_size = 0;
 
   std::vector<LoadedRule> loaded;
 
@@ -72,6 +81,9 @@ const model::Json* toView(lua_State* L, int idx);  // nullptr if not a view
 model::Json luaToJson(lua_State* L, int idx, std::size_t budget);
 /// Deep copy of a Lua value into plain writable tables (views become tables).
 void pushPlainCopy(lua_State* L, int idx, int depth = 0);
+
+/// Empties the view cache (a new subject is being evaluated).
+void resetViewCache(LuaSandbox::Impl& impl);
 
 // ctx_api.cpp
 void pushCtxTable(lua_State* L);  // leaves the (unfrozen) ctx table on the stack
