@@ -295,13 +295,15 @@ function M.files_result(ctx, files, paths, what, expected, test)
 end
 
 -- Plain sorted array of the collected paths under `dir` ("/etc/kubernetes/pki") matching the
--- Lua pattern `pattern` (or all), recursively; the directory itself when `with_dir`.
-function M.files_under(files, dir, pattern, with_dir)
+-- Lua pattern `pattern` (or all), recursively; the directory itself when `with_dir`; entries
+-- recorded as directories (type "directory") left out when `files_only`.
+function M.files_under(files, dir, pattern, with_dir, files_only)
   local out = {}
   if files == nil then return out end
   local prefix = dir .. "/"
   for path, entry in pairs(files) do
     local inside = path:sub(1, #prefix) == prefix or (with_dir and path == dir)
+    if inside and files_only and entry.type == "directory" then inside = false end
     if inside and entry.exists ~= false and (pattern == nil or path:match(pattern)) then
       out[#out + 1] = path
     end
