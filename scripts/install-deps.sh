@@ -30,6 +30,8 @@ test_packages=(
   openssh-server openssh-client
                           # SSH collection is tested against a real sshd on 127.0.0.1
   openssl                 # tests generate CAs, server and client certificates
+  mmdebstrap umoci        # the container image is built and smoke-tested without a container
+                          # engine (deploy/image/build-image.sh)
 )
 
 packages=("${build_packages[@]}")

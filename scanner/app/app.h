@@ -96,6 +96,20 @@ Status collectNodesInto(model::Json& doc, const NodeSourceOptions& options,
 /// `kpatrol collect node` (over SSH, or --host-root).
 void addCollectNodeCommand(CLI::App& collect, GlobalOptions& global);
 
+/// Outputs for unattended runs (unattended.cpp): --metrics-file, --pushgateway, --summary.
+struct UnattendedOptions {
+  std::string metrics_file;
+  std::string pushgateway;
+  int push_timeout_s = 10;
+  std::string summary = "table";  // table | json
+};
+std::shared_ptr<UnattendedOptions> addUnattendedOptions(CLI::App* cmd);
+/// Writes the metrics file and pushes to the Pushgateway, as asked.
+Status publishMetrics(const report::ScanData& data, const UnattendedOptions& options);
+/// One compact JSON line: scan id, state, cluster, score, counts, reports, database, exit code.
+std::string summaryJson(const report::ScanData& data, const std::vector<std::string>& reports,
+                        const std::string& db, int exit_code);
+
 void addScanCommand(CLI::App& app, GlobalOptions& global);
 void addRulesCommands(CLI::App& app, GlobalOptions& global);
 void addBundleCommands(CLI::App& app, GlobalOptions& global);

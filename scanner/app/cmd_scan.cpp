@@ -30,6 +30,7 @@ struct ScanOptions {
   std::vector<std::string> manifests;
   std::shared_ptr<ApiSourceOptions> api;
   std::shared_ptr<NodeSourceOptions> nodes;
+  std::shared_ptr<UnattendedOptions> unattended;
   std::vector<std::string> rule_packs;
   std::string profile = "default";
   std::string waivers;
@@ -276,7 +277,21 @@ int runScan(const GlobalOptions& global, const ScanOptions& opt) {
   if (!data) return fail(data.error());
   auto written_files = writeReports(*data, global);
   if (!written_files) return fail(written_files.error());
-  if (!opt.quiet) {
+  // Metrics are published before the exit status is decided: a scan that fails --fail-on is
+  // exactly the one whose metrics matter. A failed push is reported and turns the exit status
+  // into 2, so an unattended run cannot lose its metrics silently.
+  const Status published = publishMetrics(*data, *opt.unattended);
+  int rc = kExitOk;
+  const std::size_t over = countAtOrAbove(*data, opt.fail_on);
+  if (state == store::ScanState::kInterrupted) {
+    rc = kExitInterrupted;
+  } else if (over > 0) {
+    rc = kExitFindings;
+  }
+  if (!published) rc = kExitError;
+  if (opt.unattended->summary == "json") {
+    std::cout << summaryJson(*data, *written_files, db_path.string(), rc) << "\n";
+  } else if (!opt.quiet) {
     report::ConsoleOptions console;
     console.lang = global.lang;
     console.color = useColor(global, STDOUT_FILENO);
@@ -287,13 +302,14 @@ int runScan(const GlobalOptions& global, const ScanOptions& opt) {
               << (global.lang == "zh" ? "数据库: " : "Database: ") << db_path.string() << " (scan "
               << *scan_id << ")\n";
   }
+  if (!published) return fail(published.error());
   if (state == store::ScanState::kInterrupted) {
     std::cerr << "kpatrol: scan interrupted; scan " << *scan_id << " is recorded as interrupted\n";
     return kExitInterrupted;
   }
-  if (const std::size_t n = countAtOrAbove(*data, opt.fail_on); n > 0) {
+  if (over > 0) {
     if (!opt.quiet) {
-      std::cerr << "kpatrol: " << n << " fail/warn finding" << (n == 1 ? "" : "s")
+      std::cerr << "kpatrol: " << over << " fail/warn finding" << (over == 1 ? "" : "s")
                 << " at or above " << opt.fail_on << " severity (--fail-on " << opt.fail_on
                 << "); exit status " << kExitFindings << "\n";
     }
@@ -356,6 +372,7 @@ void addScanCommand(CLI::App& app, GlobalOptions& global) {
                   "output) as the cluster source (repeatable)");
   opt->api = addApiSourceOptions(cmd);
   opt->nodes = addNodeSourceOptions(cmd);
+  opt->unattended = addUnattendedOptions(cmd);
   cmd->add_option("--rules", opt->rule_packs,
                   "an extra rule pack: a directory or a .tar.gz with pack.yaml (repeatable)");
   cmd->add_option("--profile", opt->profile,
