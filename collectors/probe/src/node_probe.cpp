@@ -424,7 +424,10 @@ struct Assembler {
         bool main = false;
         for (const auto& i : it) main = main || i.label == "/etc/ssh/sshd_config";
         if (main) {
-          sshd = {{"source", "sshd_config"}, {"settings", parseSshdConfigFiles(it)}};
+          Json parsed = parseSshdConfigFiles(it);
+          sshd = {{"source", "sshd_config"},
+                  {"settings", parsed["settings"]},
+                  {"defaulted", parsed["defaulted"]}};
         } else {
           error("sshd", "/etc/ssh/sshd_config not readable and sshd -T not available");
         }

@@ -123,8 +123,10 @@ Json parseLoginDefs(std::string_view text);
 Json parsePam(const std::vector<Item>& files);
 /// `sshd -T`: {keyword (lower case): value}.
 Json parseSshdT(std::string_view text);
-/// sshd_config plus drop-ins: the effective global settings (first value wins, Include
-/// followed among the given files, Match blocks ignored), keys in lower case.
+/// sshd_config plus drop-ins: {"settings": the effective global settings (first value wins,
+/// Include followed among the given files, Match blocks ignored, keys in lower case, OpenSSH's
+/// upstream defaults for the keys baselines read), "defaulted": [keys that took a default]}.
+/// Distributions patch some defaults (RHEL 7/8 permit root login): `sshd -T` is preferred.
 Json parseSshdConfigFiles(const std::vector<Item>& files);
 /// `auditctl -s`: {enabled: N, ...}; `auditctl -l` or rules files: rule count.
 Json parseAuditctlStatus(std::string_view text);
