@@ -112,7 +112,6 @@ class HttpShare {
     curl_share_setopt(share_, CURLSHOPT_UNLOCKFUNC, &HttpShare::unlock);
     curl_share_setopt(share_, CURLSHOPT_USERDATA, this);
     curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
     curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
   }
   ~HttpShare() { curl_share_cleanup(share_); }
@@ -230,6 +229,9 @@ Result<std::unique_ptr<Connection>> Connection::create(const ClientConfig& confi
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https,http");
+  // No TLS session resumption, like kubectl: connections are kept alive and reused instead,
+  // and some servers that ask for client certificates refuse resumed sessions.
+  curl_easy_setopt(c, CURLOPT_SSL_SESSIONID_CACHE, 0L);
   if (im.connect_to) curl_easy_setopt(c, CURLOPT_CONNECT_TO, im.connect_to.get());
   if (!config.proxy_url.empty()) curl_easy_setopt(c, CURLOPT_PROXY, config.proxy_url.c_str());
   if (config.insecure_skip_tls_verify) {
