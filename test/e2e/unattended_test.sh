@@ -18,6 +18,7 @@ passed=0 failed=0
 ok() { echo "ok - $1"; passed=$((passed + 1)); }
 not_ok() { echo "not ok - $1: $2"; failed=$((failed + 1)); }
 check() { local name=$1 detail=$2; shift 2; if "$@"; then ok "$name"; else not_ok "$name" "$detail"; fi; }
+jqe() { jq -e "$@" > /dev/null 2>&1; }  # a jq condition as a check
 
 # 1. --summary json: one compact line on stdout, nothing else.
 "$KP" scan --demo --db "$W/k.db" --out "$W/r1" --summary json > "$W/s1.out" 2> "$W/s1.err"
@@ -26,9 +27,9 @@ check "scan --summary json exits 0 on the demo" "exit $rc: $(head -c 300 "$W/s1.
 check "stdout is exactly one line" "$(wc -l < "$W/s1.out") lines" test "$(wc -l < "$W/s1.out")" -eq 1
 check "the line is a JSON summary with the scan, score, counts, reports and exit code" \
   "$(head -c 400 "$W/s1.out")" \
-  jq -e '.kpatrol == "scan" and .scan_id == 1 and .state == "complete" and .cluster == "demo"
+  jqe '.kpatrol == "scan" and .scan_id == 1 and .state == "complete" and .cluster == "demo"
          and (.score | type) == "number" and .counts.fail > 0 and .exit_code == 0
-         and (.reports | length) == 1 and (.reports[0] | endswith(".json"))' "$W/s1.out" > /dev/null
+         and (.reports | length) == 1 and (.reports[0] | endswith(".json"))' "$W/s1.out"
 
 # 2. --fail-on high: exit 1, and the summary says so.
 "$KP" scan --demo --db "$W/k.db" --out "$W/r2" --summary json --fail-on high > "$W/s2.out" 2> "$W/s2.err"

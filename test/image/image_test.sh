@@ -12,6 +12,7 @@ passed=0 failed=0
 ok() { echo "ok - $1"; passed=$((passed + 1)); }
 not_ok() { echo "not ok - $1: $2"; failed=$((failed + 1)); }
 check() { local name=$1 detail=$2; shift 2; if "$@"; then ok "$name"; else not_ok "$name" "$detail"; fi; }
+jqe() { jq -e "$@" > /dev/null 2>&1; }  # a jq condition as a check
 
 if "$ROOT/deploy/image/build-image.sh" --binary "$BIN" --out "$W/image" > "$W/build.log" 2>&1; then
   ok "build-image.sh builds the root filesystem and the OCI layout"
@@ -34,20 +35,20 @@ check "the scan wrote its JSON and HTML reports as the non-root user" \
   "$(ls -l "$RFS/tmp/reports" 2>&1)" \
   bash -c "[ -s '$RFS/tmp/reports/kpatrol-scan-1.json' ] && [ -s '$RFS/tmp/reports/kpatrol-scan-1.html' ] && [ \"\$(stat -c %u '$RFS/tmp/reports/kpatrol-scan-1.json')\" = 10001 ]"
 check "the report says the scan is complete" "$(jq -c .scan "$RFS/tmp/reports/kpatrol-scan-1.json" 2>&1 | head -c 200)" \
-  jq -e '.scan.complete == true and (.findings | length) > 100' "$RFS/tmp/reports/kpatrol-scan-1.json" > /dev/null
+  jqe '.scan.complete == true and (.findings | length) > 100' "$RFS/tmp/reports/kpatrol-scan-1.json"
 missing=$(chroot "$RFS" sh -c 'ldd /usr/bin/kpatrol | grep "not found"')
 check "every shared library of the binary is in the image" "$missing" test -z "$missing"
 
 # The OCI layout: the tag, and a config that runs the entrypoint as the non-root user.
 index=$W/image/oci/index.json
 check "the OCI layout is tagged $VERSION" "$(jq -c '.manifests[].annotations' "$index" 2>&1)" \
-  jq -e --arg v "$VERSION" 'any(.manifests[]; .annotations["org.opencontainers.image.ref.name"] == $v)' "$index" > /dev/null
+  jqe --arg v "$VERSION" 'any(.manifests[]; .annotations["org.opencontainers.image.ref.name"] == $v)' "$index"
 manifest=$W/image/oci/blobs/sha256/$(jq -r '.manifests[0].digest' "$index" | cut -d: -f2)
 config=$W/image/oci/blobs/sha256/$(jq -r '.config.digest' "$manifest" | cut -d: -f2)
 check "the image config runs /usr/bin/kpatrol as 10001:10001" "$(jq -c .config "$config" 2>&1)" \
-  jq -e '.config.User == "10001:10001" and .config.Entrypoint == ["/usr/bin/kpatrol"] and .architecture == "amd64"' "$config" > /dev/null
+  jqe '.config.User == "10001:10001" and .config.Entrypoint == ["/usr/bin/kpatrol"] and .architecture == "amd64"' "$config"
 check "the image has one layer with the root filesystem" "$(jq -c '.layers | length' "$manifest")" \
-  jq -e '(.layers | length) == 1' "$manifest" > /dev/null
+  jqe '(.layers | length) == 1' "$manifest"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
