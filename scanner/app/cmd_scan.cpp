@@ -63,6 +63,13 @@ Result<model::SnapshotPtr> collectLive(const ScanOptions& opt, const GlobalOptio
   Result<model::Json> doc =
       opt.manifests.empty() ? collectApiDocument(*opt.api, global)
                             : collect::loadManifests({opt.manifests.begin(), opt.manifests.end()});
+  if (!doc && opt.manifests.empty() && !apiSourceRequested(*opt.api)) {
+    // No source was named: the API was only the default, so say what else there is.
+    return makeError(doc.error().code,
+                     doc.error().message +
+                         "\n(no source was named, so scan tried the Kubernetes API; other sources: "
+                         "--demo, --snapshot DIR, --bundle FILE, --manifests PATH)");
+  }
   if (!doc) return std::move(doc).error();
   if (nodeSourceRequested(*opt.nodes)) {
     if (auto s = collectNodesInto(*doc, *opt.nodes, global); !s) return std::move(s).error();

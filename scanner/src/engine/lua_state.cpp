@@ -538,10 +538,18 @@ void pushSubject(LuaSandbox::Impl& impl, const model::Snapshot& snap, const mode
     pushJson(L, *s.facts);
     lua_setfield(L, -2, "facts");
   }
+  const std::string flavour = snap.meta().flavour.empty() ? "unknown" : snap.meta().flavour;
   if (s.scope == model::Scope::kCluster) {
     setString("version", snap.meta().cluster_version);
-    setString("flavour", snap.meta().flavour.empty() ? "unknown" : snap.meta().flavour);
+    setString("flavour", flavour);
   }
+  // Every subject can tell which cluster it is in: node rules on a managed control plane say
+  // na with the reason instead of guessing from node labels.
+  lua_createtable(L, 0, 3);
+  setString("name", snap.meta().cluster_name);
+  setString("version", snap.meta().cluster_version);
+  setString("flavour", flavour);
+  lua_setfield(L, -2, "cluster");
   if (s.scope == model::Scope::kNode) {
     bool control_plane = hasLabel(s.object, "node-role.kubernetes.io/control-plane") ||
                          hasLabel(s.object, "node-role.kubernetes.io/master");

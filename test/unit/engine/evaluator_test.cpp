@@ -206,3 +206,19 @@ TEST_CASE("evaluator: ctx.effective prefers the flag, then the config file, then
   CHECK(findingFor(findings, "t/e", "node/cfg")->message == "false/config");
   CHECK(findingFor(findings, "t/e", "node/none")->message == "true/default");
 }
+
+TEST_CASE("evaluator: every subject sees its cluster (name, version, flavour), read-only") {
+  const std::string body = R"(
+    local c = s.cluster
+    local ok = pcall(function() c.flavour = "kubeadm" end)
+    return ctx.pass(c.name .. "|" .. c.version .. "|" .. c.flavour .. "|" .. tostring(ok))
+  )";
+  auto rules = engine::loadRules({pack("t", {{"n.lua", ruleSource("t/n", body, "node")}})});
+  auto snap = snapshotOf(R"({"meta": {"created_at": "2026-11-30T02:00:00Z",
+      "cluster": {"name": "prod", "version": "v1.30.7-aliyun.1", "flavour": "ack-managed"}},
+    "objects": {"nodes": [{"metadata": {"name": "cn-hangzhou.10.0.1.12"}}]}})");
+  auto findings = runAll(rules, *snap);
+  const auto* f = findingFor(findings, "t/n", "node/cn-hangzhou.10.0.1.12");
+  REQUIRE(f != nullptr);
+  CHECK(f->message == "prod|v1.30.7-aliyun.1|ack-managed|false");
+}
