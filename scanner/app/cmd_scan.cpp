@@ -9,6 +9,7 @@
 #include "app.h"
 #include "kpatrol/bundle/bundle.h"
 #include "kpatrol/collect/manifests.h"
+#include "kpatrol/core/embedded.h"
 #include "kpatrol/core/fs.h"
 #include "kpatrol/core/time.h"
 #include "kpatrol/engine/evaluator.h"
@@ -325,6 +326,17 @@ int runScan(const GlobalOptions& global, const ScanOptions& opt) {
   return kExitOk;
 }
 
+// The profiles compiled in from rules/profiles/, for --help.
+std::string builtinProfileNames() {
+  std::string names;
+  for (const auto& f : builtinRuleFiles()) {
+    const std::string_view path = f.path;
+    if (!path.starts_with("profiles/") || !path.ends_with(".yaml")) continue;
+    names += (names.empty() ? "" : ", ") + std::string(path.substr(9, path.size() - 14));
+  }
+  return names;
+}
+
 }  // namespace
 
 bool useColor(const GlobalOptions& global, int fd) {
@@ -383,7 +395,7 @@ void addScanCommand(CLI::App& app, GlobalOptions& global) {
   cmd->add_option("--rules", opt->rule_packs,
                   "an extra rule pack: a directory or a .tar.gz with pack.yaml (repeatable)");
   cmd->add_option("--profile", opt->profile,
-                  "built-in profile (default, cis, health) or a profile YAML file")
+                  "built-in profile (" + builtinProfileNames() + ") or a profile YAML file")
       ->capture_default_str();
   cmd->add_option("--waivers", opt->waivers,
                   "waivers YAML: accepted exceptions with owner, reason, expiry");
