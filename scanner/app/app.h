@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include "kpatrol/core/result.h"
+#include "kpatrol/engine/rule.h"
 #include "kpatrol/model/snapshot.h"
 
 namespace kpatrol::report {
@@ -109,6 +110,13 @@ Status publishMetrics(const report::ScanData& data, const UnattendedOptions& opt
 /// One compact JSON line: scan id, state, cluster, score, counts, reports, database, exit code.
 std::string summaryJson(const report::ScanData& data, const std::vector<std::string>& reports,
                         const std::string& db, int exit_code);
+
+/// Installed plugin packs (cmd_plugin.cpp): $KPATROL_PLUGIN_DIR, else <data dir>/plugins.
+std::filesystem::path pluginDir();
+/// The installed packs that verify (sealed, untouched, for this kpatrol); the others are
+/// returned in `refused` with the reason, for the scan to report.
+std::vector<engine::PackSource> installedPlugins(std::vector<engine::LoadMessage>& refused);
+void addPluginCommands(CLI::App& app, GlobalOptions& global);
 
 void addScanCommand(CLI::App& app, GlobalOptions& global);
 void addRulesCommands(CLI::App& app, GlobalOptions& global);

@@ -33,6 +33,7 @@ struct ScanOptions {
   std::shared_ptr<NodeSourceOptions> nodes;
   std::shared_ptr<UnattendedOptions> unattended;
   std::vector<std::string> rule_packs;
+  bool no_plugins = false;
   std::string profile = "default";
   std::string waivers;
   int rule_timeout_ms = 2000;
@@ -123,6 +124,15 @@ Result<Plan> makePlan(const ScanOptions& opt) {
       continue;
     }
     for (auto& p : *more) {
+      extra_packs.push_back(p.name);
+      packs.push_back(std::move(p));
+    }
+  }
+  // Installed plugins (kpatrol plugin add): a pack named with --rules wins over an installed
+  // one of the same name; a plugin that no longer verifies is refused and reported.
+  if (!opt.no_plugins) {
+    for (auto& p : installedPlugins(pack_errors)) {
+      if (std::find(extra_packs.begin(), extra_packs.end(), p.name) != extra_packs.end()) continue;
       extra_packs.push_back(p.name);
       packs.push_back(std::move(p));
     }
@@ -392,6 +402,8 @@ void addScanCommand(CLI::App& app, GlobalOptions& global) {
   opt->api = addApiSourceOptions(cmd);
   opt->nodes = addNodeSourceOptions(cmd);
   opt->unattended = addUnattendedOptions(cmd);
+  cmd->add_flag("--no-plugins", opt->no_plugins,
+                "do not load the installed plugin packs (kpatrol plugin list)");
   cmd->add_option("--rules", opt->rule_packs,
                   "an extra rule pack: a directory or a .tar.gz with pack.yaml (repeatable)");
   cmd->add_option("--profile", opt->profile,

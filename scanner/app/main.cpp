@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
   addScanCommand(app, global);
   addRulesCommands(app, global);
   addBundleCommands(app, global);
+  addPluginCommands(app, global);
   auto* collect = app.add_subcommand(
       "collect",
       "Collect a snapshot without scanning it, as an evidence bundle to scan later or elsewhere:\n"

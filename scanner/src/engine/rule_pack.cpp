@@ -58,6 +58,7 @@ Status parsePackYaml(PackSource& pack, const std::string& where) {
                                                ", this kpatrol implements " +
                                                std::to_string(kRuleApiVersion));
     }
+    if (doc["kpatrol"]) pack.kpatrol_range = doc["kpatrol"].as<std::string>();
     pack.description_en = textOf(doc["description"], "en");
     pack.description_zh = textOf(doc["description"], "zh");
   } catch (const YAML::Exception& e) {

@@ -22,7 +22,8 @@ struct PackSource {
   int api = kRuleApiVersion;
   std::string description_en;
   std::string description_zh;
-  std::string origin;  // "builtin", a directory or an archive path (for messages)
+  std::string kpatrol_range;  // pack.yaml `kpatrol:`, e.g. ">=0.1.0 <1.0.0"; empty: any
+  std::string origin;         // "builtin", a directory or an archive path (for messages)
   bool builtin = false;
   std::map<std::string, std::string> files;  // relative path -> content
 };
@@ -80,6 +81,16 @@ struct RuleSet {
 Result<std::vector<PackSource>> builtinPacks();
 /// Reads a pack directory, a directory of pack directories, or a .tar.gz pack.
 Result<std::vector<PackSource>> readPacks(const std::filesystem::path& path);
+
+/// The file that seals a plugin pack: `sha256sum` lines for every other file of the pack.
+inline constexpr const char* kPackChecksumsFile = "SHA256SUMS";
+/// SHA256SUMS text for the pack as it is (every file but SHA256SUMS, sorted by path).
+std::string packChecksums(const PackSource& pack);
+/// The pack is sealed and untouched: SHA256SUMS lists exactly its other files and every
+/// digest matches. The error names the first member that differs.
+Status verifyPackChecksums(const PackSource& pack);
+/// The pack's `kpatrol:` range admits this kpatrol version ("0.1.0").
+Status checkKpatrolRange(const PackSource& pack, std::string_view kpatrol_version);
 
 struct LoadOptions {
   std::size_t memory_bytes = std::size_t{64} << 20;
