@@ -528,6 +528,11 @@ TEST_CASE("hostile root: no forged section, no crash, bounded output") {
   CHECK(f["kernel_messages"]["conntrack_full"]["count"] == 1);
   CHECK(f["kernel_messages"]["conntrack_full"]["samples"][0].get<std::string>().size() <= 300);
   CHECK(r.facts["files"].contains("/etc/kubernetes/pki/evil\nKP-1 item pem x.crt"));
+  // Links under proc are refused: no swap, no sysctl read through them, no process from them.
+  CHECK_FALSE(f.contains("swap"));
+  CHECK_FALSE(f["sysctl"].contains("net.ipv4.ip_forward"));
+  CHECK_FALSE(f["sysctl"].contains("vm.swappiness"));
+  CHECK_FALSE(f["processes"].contains("kube-scheduler"));
 }
 
 TEST_CASE("the script leaves every root unchanged") {
@@ -631,6 +636,36 @@ TEST_CASE("host root: a hanging node binary is cut by the time limit") {
   REQUIRE(r.ok());
   CHECK(errorFacts(r.value()).count("*") == 1);
   CHECK(r.value().facts["os"]["id"] == "centos");  // what came before the hang is kept
+}
+
+TEST_CASE("the script as one `sh -c` argument (the SSH form) gives the same facts") {
+  ScratchDir tmp;
+  const fs::path root = tmp.path() / "m";
+  prepareRoot("kubeadm-master", root);
+  ProbeOptions o;
+  o.root = root.string();
+  int status = -1;
+  std::string out =
+      kpatrol::test::run({"/bin/sh", "-c", kpatrol::collect::probeScript(o)}, &status);
+  CHECK(status == 0);
+  ProbeResult viaArg = parseProbeOutput(out, "node/fixture", "ssh");
+  ProbeResult viaStdin = collect(root);
+  for (const char* k : {"processes", "kubelet", "files", "certificates", "accounts", "conntrack"}) {
+    CAPTURE(k);
+    CHECK(viaArg.facts[k] == viaStdin.facts[k]);
+  }
+  CHECK(viaArg.errors.size() == viaStdin.errors.size());
+  CHECK(viaArg.errors.front().source == "ssh");
+}
+
+TEST_CASE("live host (root /): runs read-only, live commands allowed, nothing throws") {
+  ProbeResult r = collect("/");
+  CHECK(r.facts.contains("os"));
+  CHECK(r.facts.contains("kernel"));
+  CHECK(r.facts.contains("memory"));
+  CHECK(r.facts.contains("files"));
+  CHECK_NOTHROW((void)r.facts.dump());
+  for (const auto& e : r.errors) MESSAGE("live: " << e.fact << ": " << e.message);
 }
 
 TEST_CASE("host root: errors are values") {
