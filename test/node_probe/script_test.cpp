@@ -155,6 +155,9 @@ TEST_CASE("master root: the facts the rules read") {
     CHECK(p["kube-controller-manager"]["argv"][0] == "kube-controller-manager");
     CHECK(p["kube-scheduler"]["pid"] == 2383);
     CHECK(p["etcd"]["argv"][1] == "--data-dir=/var/lib/etcd");
+    // Only the allow-listed ETCD_ TLS variables, never the rest of the environment.
+    CHECK(p["etcd"]["env"] == Json{{"ETCD_PEER_CLIENT_CERT_AUTH", "true"},
+                                   {"ETCD_KEY_FILE", "/etc/kubernetes/pki/etcd/server.key"}});
     CHECK(p["kube-proxy"]["pid"] == 3101);
     CHECK(p["containerd"]["pid"] == 812);  // not the containerd-shim
     CHECK_FALSE(p.contains("dockerd"));

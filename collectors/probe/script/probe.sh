@@ -216,6 +216,12 @@ p_processes() {
         uid_of "${_d##*/}" 2>/dev/null
         item "${_d##*/} ${U:--} $_c"
         head -c 131072 -- "$_d/cmdline"
+        # etcd also takes its TLS settings from the environment (CIS 2.x): only these names,
+        # which hold paths and booleans, never other variables.
+        if [ "$_c" = etcd ] && [ ! -L "$_d/environ" ]; then
+          item "env ${_d##*/}"
+          tr '\0' '\n' <"$_d/environ" | grep -E '^ETCD_(CERT_FILE|KEY_FILE|CLIENT_CERT_AUTH|TRUSTED_CA_FILE|AUTO_TLS|PEER_CERT_FILE|PEER_KEY_FILE|PEER_CLIENT_CERT_AUTH|PEER_TRUSTED_CA_FILE|PEER_AUTO_TLS|DATA_DIR|CIPHER_SUITES)=' | head -c 8192
+        fi
         ;;
       auditd | chronyd | ntpd | systemd-timesyn | sshd | crond | cron | rsyslogd | systemd-journal)
         item "${_d##*/} - $_c"
