@@ -2,7 +2,9 @@
 // The whole probe script run by real shells against the fixture node roots (a copy of
 // fixtures/nodes/roots/<name> with its modes), through collectHostRoot / runProbeScript.
 #include <doctest/doctest.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -605,6 +607,69 @@ TEST_CASE("cluster DNS probing: the tool is recorded, a dead server is a failed 
   CHECK(res["queries"][0]["kind"] == "cluster");
   CHECK(res["queries"][0]["ok"] == false);
   CHECK(res["queries"][1]["kind"] == "external");
+}
+
+TEST_CASE("cluster DNS probing against a live responder: answers and latency") {
+  if (::getuid() != 0) {
+    MESSAGE("skipped: binding port 53 needs root");
+    return;
+  }
+  // The responder listens on a private loopback address, so it cannot clash with a resolver.
+  const std::string addr = "127.0.83.53";
+  int in[2];
+  int out[2];
+  REQUIRE(::pipe(in) == 0);
+  REQUIRE(::pipe(out) == 0);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(in[0], 0);
+    ::dup2(out[1], 1);
+    ::close(in[1]);
+    ::close(out[0]);
+    std::string script = std::string(KPATROL_SOURCE_DIR) + "/test/node_probe/dns_responder.py";
+    ::execlp("python3", "python3", script.c_str(), addr.c_str(), "53", nullptr);
+    ::_exit(127);
+  }
+  ::close(in[0]);
+  ::close(out[1]);
+  char buf[16] = {};
+  ssize_t n = ::read(out[0], buf, sizeof buf - 1);
+  bool ready = n > 0 && std::string(buf).starts_with("ready");
+  if (ready) {
+    ScratchDir tmp;
+    const fs::path root = tmp.path() / "w";
+    prepareRoot("worker", root);
+    ProbeOptions o;
+    o.cluster_dns = addr;
+    o.external_name = "www.example.invalid";
+    ProbeResult r = collect(root, o);
+    const Json& res = r.facts["dns"]["resolution"];
+    CAPTURE(res.dump());
+    CHECK(res["server"] == addr);
+    REQUIRE(res["queries"].size() == 2);
+    if (res["tool"] == "getent") {
+      MESSAGE("no dig or nslookup here (bind9-dnsutils): getent cannot target the server");
+      ::close(in[1]);
+      ::close(out[0]);
+      ::kill(pid, SIGTERM);
+      ::waitpid(pid, nullptr, 0);
+      return;
+    }
+    const Json& q = res["queries"][0];
+    CHECK(q["ok"] == true);
+    CHECK(q["status"] == "NOERROR");
+    CHECK(q["answers"] == Json::array({"10.96.0.1"}));
+    CHECK(q["query_time_ms"].is_number());
+    CHECK(q["query_time_ms"].get<double>() < 5000);
+    CHECK(res["queries"][1]["ok"] == false);
+    CHECK(res["queries"][1]["status"] == "NXDOMAIN");
+  }
+  ::close(in[1]);  // EOF on stdin stops the responder
+  ::close(out[0]);
+  int status = 0;
+  ::kill(pid, SIGTERM);
+  ::waitpid(pid, &status, 0);
+  CHECK(ready);
 }
 
 TEST_CASE("hostile options are quoted: no injection, unsafe values dropped by the script") {
