@@ -257,21 +257,24 @@ check_state() {
     fail "[$label] Warning events via field selector: got '$n', want $want" "$out"
   fi
 
-  # Label selector on pods.
-  local app
-  app=$(python3 -c "
+  # Label selector on pods: the first pod label of the namespace (app.kubernetes.io/name or app).
+  local sel key val
+  sel=$(python3 -c "
 import json
 for i in json.load(open('$state/objects/pods.json'))['items']:
-    v = i['metadata'].get('labels', {}).get('app.kubernetes.io/name')
-    if v and i['metadata']['namespace'] == '$ns':
-        print(v); break")
-  out=$(k get pods -n "$ns" -l "app.kubernetes.io/name=$app" -o name 2>&1); rc=$?
-  want=$(count "$state" pods "$ns" "i['metadata'].get('labels', {}).get('app.kubernetes.io/name') == '$app'")
+    labels = i['metadata'].get('labels', {})
+    key = next((k for k in ('app.kubernetes.io/name', 'app') if k in labels), None)
+    if key and i['metadata']['namespace'] == '$ns':
+        print(key + '=' + labels[key]); break")
+  key=${sel%%=*}
+  val=${sel#*=}
+  out=$(k get pods -n "$ns" -l "$sel" -o name 2>&1); rc=$?
+  want=$(count "$state" pods "$ns" "i['metadata'].get('labels', {}).get('$key') == '$val'")
   n=$(grep -c '^pod/' <<<"$out")
-  if [[ $rc -eq 0 && $n -eq $want && $want -gt 0 ]]; then
-    pass "[$label] kubectl get pods -l app.kubernetes.io/name=$app: $n"
+  if [[ $rc -eq 0 && -n "$sel" && $n -eq $want && $want -gt 0 ]]; then
+    pass "[$label] kubectl get pods -l $sel: $n"
   else
-    fail "[$label] label selector app.kubernetes.io/name=$app (want $want)" "$out"
+    fail "[$label] label selector '$sel' (want $want)" "$out"
   fi
 
   # Kubelet configuration through the node proxy.
@@ -311,7 +314,7 @@ for i in json.load(open('$state/objects/pods.json'))['items']:
 
 check_state "$FIXTURES/demo" v1.28.3 shop
 if [[ -d "$FIXTURES/ack/objects" ]]; then
-  check_state "$FIXTURES/ack" "$(python3 -c "import json; print(json.load(open('$FIXTURES/ack/snapshot.json'))['cluster']['version'])")" default
+  check_state "$FIXTURES/ack" "$(python3 -c "import json; print(json.load(open('$FIXTURES/ack/snapshot.json'))['cluster']['version'])")" mall
   # ACK shape as kubectl shows it: the virtual-kubelet node and Terway.
   start_server "$FIXTURES/ack"
   write_kubeconfig
