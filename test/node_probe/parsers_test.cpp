@@ -318,3 +318,17 @@ TEST_CASE("DNS: no resolver tool on the node is an error for dns.resolution, not
   CHECK(found);
   CHECK_FALSE(r.facts.contains("dns"));
 }
+
+TEST_CASE("kubelet config with invalid UTF-8 still gives JSON that can be written") {
+  const std::string n = "KP-0123456789abcdef0123";
+  std::string out = "KPATROL-PROBE 1 " + n + " max=100000\n" + n + " begin processes\n\n" + n +
+                    " item 10 0 kubelet\n/usr/bin/kubelet" + std::string(1, '\0') +
+                    "--config=/c.yaml" + std::string(1, '\0') + "\n" + n + " end processes rc=0\n" +
+                    n + " begin kubelet-config\n\n" + n +
+                    " item config /c.yaml\nreadOnlyPort: 0\nname: \"\xff\xfe\"\n\n" + n +
+                    " end kubelet-config rc=0\n" + n + " done\n";
+  auto r = kpatrol::collect::parseProbeOutput(out, "node/x", "ssh");
+  REQUIRE(r.facts.contains("kubelet"));
+  CHECK(r.facts["kubelet"]["config"]["readOnlyPort"] == 0);
+  CHECK_NOTHROW((void)r.facts.dump());
+}

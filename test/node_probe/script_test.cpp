@@ -736,6 +736,40 @@ TEST_CASE("live host (root /): runs read-only, live commands allowed, nothing th
   for (const auto& e : r.errors) MESSAGE("live: " << e.fact << ": " << e.message);
 }
 
+TEST_CASE("not root: unreadable facts become errors naming the cause, the rest is kept") {
+  if (::getuid() != 0 || !fs::exists("/usr/bin/setpriv")) {
+    MESSAGE("skipped: needs root and setpriv to drop to nobody");
+    return;
+  }
+  ScratchDir tmp;
+  const fs::path root = tmp.path() / "m";
+  prepareRoot("kubeadm-master", root);
+  fs::permissions(tmp.path(), fs::perms::all);  // nobody must reach the root
+  for (fs::path p = tmp.path(); p != p.root_path(); p = p.parent_path()) {
+    if (p == fs::path(KPATROL_BINARY_DIR).parent_path()) break;
+    fs::permissions(p, fs::perms::others_exec, fs::perm_options::add);
+  }
+  const fs::path wrapper = tmp.path() / "sh-as-nobody";
+  {
+    std::ofstream w(wrapper);
+    w << "#!/bin/sh\nexec /usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups /bin/sh "
+         "\"$@\"\n";
+  }
+  fs::permissions(wrapper, fs::perms::owner_all);
+  std::string out = rawOutput(wrapper.string(), root);
+  ProbeResult r = parseProbeOutput(out, "node/fixture", "ssh");
+  dumpErrors(r);
+  CHECK(r.facts["probe"]["uid"] == "65534");
+  CHECK(r.facts["os"]["id"] == "ubuntu");
+  CHECK(r.facts["files"]["/etc/kubernetes/admin.conf"]["mode"] == "0600");
+  std::map<std::string, std::string> errs;
+  for (const auto& e : r.errors) errs[e.fact] = e.message;
+  CHECK(errs["accounts.empty_password"].find("permission denied") != std::string::npos);
+  CHECK(errs["kubelet.config"].find("not readable") != std::string::npos);
+  CHECK(errs["sshd"].find("not readable") != std::string::npos);  // sshd_config is 0600
+  CHECK(out.find("FAKEHASH") == std::string::npos);
+}
+
 TEST_CASE("host root: errors are values") {
   auto r = collectHostRoot("/nonexistent/kpatrol-root", {}, "x");
   REQUIRE_FALSE(r.ok());

@@ -125,7 +125,7 @@ each() {
 # catitems <node path or dir/glob>...: one item per readable regular file, comments dropped.
 catitem() {
   rp "$1"
-  [ -f "$RP" ] || return 0
+  [ -f "$RP" ] && [ -r "$RP" ] || return 0
   item "$1"
   head -c $F -- "$RP" | grep -v -e '^[[:space:]]*#' -e '^[[:space:]]*$'
 }
@@ -248,7 +248,9 @@ kubelet_dropin() {
 p_kubelet_config() {
   if [ -n "$KCFG" ]; then
     rp "$KCFG"
-    if [ -f "$RP" ]; then
+    if [ -f "$RP" ] && [ ! -r "$RP" ]; then
+      item "unreadable $KCFG"
+    elif [ -f "$RP" ]; then
       item "config $KCFG"
       head -c $F -- "$RP"
     fi

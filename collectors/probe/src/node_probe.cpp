@@ -254,7 +254,8 @@ struct Assembler {
 
   std::optional<Json> yamlFile(const std::string& text_body, const std::string& path,
                                const std::string& fact) {
-    auto j = parseYamlToJson(text_body, path);
+    // yaml-cpp keeps invalid UTF-8 in strings, which JSON cannot hold: clean it first.
+    auto j = parseYamlToJson(text::sanitize(text_body), path);
     if (!j) {
       error(fact, "cannot parse " + path + ": " + j.error().message);
       return std::nullopt;
@@ -294,6 +295,12 @@ struct Assembler {
             config = std::move(j);
             config_file_used = true;
           }
+        } else if (text::startsWith(item.label, "unreadable ")) {
+          std::string path = text::sanitize(item.label.substr(11));
+          k["config_path"] = path;
+          error("kubelet.config", path +
+                                      " not readable (permission denied: run as root or with "
+                                      "sudo)");
         } else if (text::startsWith(item.label, "dropin ")) {
           std::string path = text::sanitize(item.label.substr(7));
           if (auto j = yamlFile(item.body, path, "kubelet.config")) {
@@ -307,7 +314,7 @@ struct Assembler {
         k["config_dir"] = flags.value("config-dir", "");
         k["dropins"] = dropins;
       }
-      if (flags.contains("config") && !config) {
+      if (flags.contains("config") && !config && !k.contains("config_path")) {
         error("kubelet.config", "the kubelet's --config file " +
                                     flags["config"].get<std::string>() + " could not be read");
       }
@@ -391,7 +398,7 @@ struct Assembler {
         accounts["uid0"] = uid0;
         accounts["count"] = list.size();
       } else {
-        error("accounts", "/etc/passwd not readable (" + rcText(*s) + ")");
+        error("accounts", "/etc/passwd not readable: " + rcText(*s));
       }
     }
     if (const Section* s = section("group", "files", false)) parseGroup(s->body, &ids);
@@ -404,7 +411,7 @@ struct Assembler {
           error("accounts.empty_password", v.error().message);
         }
       } else {
-        error("accounts.empty_password", "/etc/shadow not readable (" + rcText(*s) + ")");
+        error("accounts.empty_password", "/etc/shadow not readable: " + rcText(*s));
       }
     }
     if (!accounts.empty()) facts()["accounts"] = std::move(accounts);
@@ -758,7 +765,8 @@ struct Assembler {
   void run() {
     parseMeta();
     if (meta.count("uid") && meta["uid"] != "0") {
-      facts()["probe"] = {{"uid", meta["uid"]}, {"note", "not run as root: some facts missing"}};
+      facts()["probe"] = {{"uid", text::sanitize(meta["uid"])},
+                          {"note", "not run as root: some facts missing"}};
     }
     os();
     kernelAndUptime();
