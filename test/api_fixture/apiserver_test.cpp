@@ -140,13 +140,26 @@ TEST_CASE("fixture apiserver: discovery") {
     if (g.at("name") == "apiextensions.k8s.io") apiext = true;
   }
   CHECK(apps);
-  CHECK_FALSE(apiext);  // the demo state has no CRDs: the group is not served
+  CHECK(apiext);  // built-in kinds are served (empty) like a real kube-apiserver
+  bool snapshots = false;
+  for (const auto& g : groups.at("groups")) snapshots |= g.at("name") == "snapshot.storage.k8s.io";
+  CHECK_FALSE(snapshots);  // an add-on's CRD: only when recorded
 
   auto appsv1 = body(api.handle(get("/apis/apps/v1")));
   CHECK(appsv1.at("groupVersion") == "apps/v1");
   CHECK(body(api.handle(get("/apis/apps"))).at("kind") == "APIGroup");
   CHECK(api.handle(get("/apis/apps/v2")).status == 404);
-  CHECK(api.handle(get("/apis/apiextensions.k8s.io/v1")).status == 404);
+  CHECK(api.handle(get("/apis/snapshot.storage.k8s.io/v1")).status == 404);
+  auto crds = api.handle(get("/apis/apiextensions.k8s.io/v1/customresourcedefinitions"));
+  CHECK(crds.status == 200);
+  CHECK(body(crds).at("items").empty());
+
+  // --only-recorded: just the kinds with a file.
+  auto recorded = loadState(kFixtures / "demo", true);
+  REQUIRE(recorded.ok());
+  Api only(std::move(*recorded), baseOptions());
+  CHECK(only.handle(get("/apis/apiextensions.k8s.io/v1/customresourcedefinitions")).status == 404);
+  CHECK(only.handle(get("/apis/apiextensions.k8s.io/v1")).status == 404);
 }
 
 TEST_CASE("fixture apiserver: lists, namespaces, get by name, 404s") {

@@ -187,19 +187,32 @@ check_state() {
     fail "[$label] kubectl get deploy -n $ns (want $want)" "$out"
   fi
 
-  # api-resources: every recorded kind, plus secrets, with group/version and scope.
+  # api-resources: every built-in kind a kube-apiserver serves, each recorded kind, secrets.
   out=$(k api-resources 2>&1); rc=$?
-  local kinds
-  kinds=$(ls "$state/objects" | grep -c '\.json$')
+  local missing=""
+  for f in "$state"/objects/*.json; do
+    local plural
+    plural=$(basename "$f" .json)
+    grep -Eq "^$plural " <<<"$out" || missing="$missing $plural"
+  done
   n=$(tail -n +2 <<<"$out" | grep -c .)
-  if [[ $rc -eq 0 && $n -eq $((kinds + 1)) ]] &&
+  if [[ $rc -eq 0 && -z "$missing" && $n -ge 30 ]] &&
      grep -Eq '^pods +po +v1 +true +Pod$' <<<"$out" &&
      grep -Eq '^deployments +deploy +apps/v1 +true +Deployment$' <<<"$out" &&
      grep -Eq '^nodes +no +v1 +false +Node$' <<<"$out" &&
+     grep -Eq '^customresourcedefinitions +crd,crds +apiextensions.k8s.io/v1 +false +CustomResourceDefinition$' <<<"$out" &&
      grep -Eq '^secrets +v1 +true +Secret$' <<<"$out"; then
-    pass "[$label] kubectl api-resources: $n resources"
+    pass "[$label] kubectl api-resources: $n resources, every recorded kind"
   else
-    fail "[$label] kubectl api-resources (want $((kinds + 1)) rows incl. pods/deployments/nodes/secrets)" "$out"
+    fail "[$label] kubectl api-resources (missing:${missing:- none}; want pods/deployments/nodes/crds/secrets rows)" "$out"
+  fi
+
+  # A built-in kind the state has no file for is served empty, as a real server does.
+  out=$(k get poddisruptionbudgets -A 2>&1); rc=$?
+  if [[ -e "$state/objects/poddisruptionbudgets.json" ]] || [[ $rc -eq 0 && "$out" == "No resources found"* ]]; then
+    pass "[$label] kubectl get pdb -A: an unrecorded built-in kind lists empty"
+  else
+    fail "[$label] unrecorded built-in kind should list empty" "$out"
   fi
 
   # Client-certificate auth.
