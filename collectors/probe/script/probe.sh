@@ -105,7 +105,11 @@ pp() {
   fi
 }
 # pidok <pid dir>: a process directory and its files are not links (a real /proc has none).
-pidok() { [ ! -L "$1" ] && [ ! -L "$1/comm" ] && [ ! -L "$1/cmdline" ] && [ ! -L "$1/status" ]; }
+# (Regular files only, here and below: a FIFO planted in a root would block the read.)
+pidok() {
+  [ ! -L "$1" ] && [ ! -L "$1/comm" ] && [ ! -L "$1/cmdline" ] && [ ! -L "$1/status" ] &&
+    [ -f "$1/comm" ] && [ -f "$1/cmdline" ] && [ -f "$1/status" ]
+}
 catf() {
   rp "$1"
   [ -f "$RP" ] || return 2
@@ -197,15 +201,16 @@ p_meta() {
 }
 p_proc() {
   pp "$1"
+  [ -f "$RP" ] || return 2
   head -c 65536 -- "$RP"
 }
 p_kernel() {
   pp sys/kernel/osrelease
-  head -c 4096 -- "$RP" || uname -r
+  if [ -f "$RP" ]; then head -c 4096 -- "$RP"; else uname -r; fi
 }
 p_hostname() {
   pp sys/kernel/hostname
-  head -c 4096 -- "$RP" || catf /etc/hostname
+  if [ -f "$RP" ]; then head -c 4096 -- "$RP"; else catf /etc/hostname; fi
 }
 p_processes() {
   for _d in "$P"/[0-9]*; do
@@ -318,15 +323,24 @@ p_files() {
     break
   done
 }
-p_passwd() { awk -F: 'NF > 2 { print $1 ":" $3 ":" $4 ":" $7 }' "$R/etc/passwd"; }
-p_group() { awk -F: 'NF > 2 { print $1 ":" $3 }' "$R/etc/group"; }
+# Names and ids only: never the password field, not even of /etc/passwd.
+p_passwd() {
+  rp /etc/passwd
+  [ -f "$RP" ] || return 2
+  head -c $F -- "$RP" | awk -F: 'NF > 2 { print $1 ":" $3 ":" $4 ":" $7 }'
+}
+p_group() {
+  rp /etc/group
+  [ -f "$RP" ] || return 2
+  head -c $F -- "$RP" | awk -F: 'NF > 2 { print $1 ":" $3 }'
+}
 # Only the names of accounts whose password field is empty: the field itself is never printed.
 p_shadow() {
   rp /etc/shadow
   [ -f "$RP" ] || return 2
   [ -r "$RP" ] || return 13
   awk -F: 'NF > 1 && $2 == "" { n = $1; if (n !~ /^[A-Za-z0-9._-]+$/) n = "?"; print "empty " n }
-    END { print "entries " NR }' "$RP"
+    END { print "entries " NR }' <"$RP"
 }
 p_sshd_effective() {
   [ -z "$R" ] || return 125
@@ -402,14 +416,14 @@ p_sysctl() {
 # prd <key> <path under /proc>: "key=<first line>" when readable.
 prd() {
   pp "$2"
-  rd "$RP" && printf '%s=%s\n' "$1" "$RD"
+  [ -f "$RP" ] && rd "$RP" && printf '%s=%s\n' "$1" "$RD"
 }
 p_conntrack() {
   prd count sys/net/netfilter/nf_conntrack_count
   prd max sys/net/netfilter/nf_conntrack_max
   item stat
   pp net/stat/nf_conntrack
-  head -c 65536 -- "$RP"
+  [ ! -f "$RP" ] || head -c 65536 -- "$RP"
 }
 p_limits() {
   prd file-nr sys/fs/file-nr
