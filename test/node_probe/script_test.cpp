@@ -363,51 +363,54 @@ TEST_CASE("master root: no password hash and no private key in the raw output") 
   CHECK(out.find("legacyops") != std::string::npos);
 }
 
-TEST_CASE("the same facts with dash, bash and busybox sh") {
-  ScratchDir tmp;
-  const fs::path root = tmp.path() / "m";
-  prepareRoot("kubeadm-master", root);
-  ProbeResult ref = collect(root);
-  for (const auto& shell : extraShells()) {
-    CAPTURE(shell);
-    ProbeOptions o;
-    o.root = root.string();
-    std::string out;
-    if (shell.ends_with("busybox")) {
-      // busybox runs as sh when called through a link named sh
-      fs::path link = tmp.path() / "bin" / "sh";
-      fs::create_directories(link.parent_path());
-      if (!fs::exists(link)) fs::create_symlink(shell, link);
-      out = rawOutput(link.string(), root);
-    } else {
-      out = rawOutput(shell, root);
+TEST_CASE("the same facts with dash, bash and busybox sh, on every fixture root") {
+  for (const char* name : {"kubeadm-master", "worker", "hostile"}) {
+    CAPTURE(name);
+    ScratchDir tmp;
+    const fs::path root = tmp.path() / name;
+    prepareRoot(name, root);
+    ProbeResult ref = collect(root);
+    for (const auto& shell : extraShells()) {
+      CAPTURE(shell);
+      std::string out;
+      if (shell.ends_with("busybox")) {
+        // busybox runs as sh when called through a link named sh
+        fs::path link = tmp.path() / "bin" / "sh";
+        fs::create_directories(link.parent_path());
+        if (!fs::exists(link)) fs::create_symlink(shell, link);
+        out = rawOutput(link.string(), root);
+      } else {
+        out = rawOutput(shell, root);
+      }
+      ProbeResult r = parseProbeOutput(out, "node/fixture", "host-root");
+      for (const char* k : {"os",
+                            "kernel",
+                            "processes",
+                            "kubelet",
+                            "kube_proxy",
+                            "files",
+                            "certificates",
+                            "accounts",
+                            "conntrack",
+                            "sysctl",
+                            "pam",
+                            "sshd",
+                            "login_defs",
+                            "shell",
+                            "audit",
+                            "kernel_messages",
+                            "fd",
+                            "pids",
+                            "dns",
+                            "time_sync",
+                            "container_runtime",
+                            "swap",
+                            "memory"}) {
+        CAPTURE(k);
+        CHECK(r.facts.value(k, Json()) == ref.facts.value(k, Json()));
+      }
+      CHECK(errorFacts(r) == errorFacts(ref));
     }
-    ProbeResult r = parseProbeOutput(out, "node/fixture", "host-root");
-    for (const char* k : {"os",
-                          "kernel",
-                          "processes",
-                          "kubelet",
-                          "kube_proxy",
-                          "files",
-                          "certificates",
-                          "accounts",
-                          "conntrack",
-                          "sysctl",
-                          "pam",
-                          "sshd",
-                          "login_defs",
-                          "shell",
-                          "audit",
-                          "kernel_messages",
-                          "fd",
-                          "pids",
-                          "dns",
-                          "time_sync",
-                          "container_runtime"}) {
-      CAPTURE(k);
-      CHECK(r.facts[k] == ref.facts[k]);
-    }
-    CHECK(errorFacts(r) == errorFacts(ref));
   }
 }
 
