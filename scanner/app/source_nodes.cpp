@@ -1,33 +1,98 @@
 // SPDX-License-Identifier: Apache-2.0
 // Node hosts as a scan source (SSH), and `kpatrol collect node` (SSH or a host root).
+#include <unistd.h>
+
+#include <fstream>
+
 #include "app.h"
+#include "kpatrol/collect/node_probe.h"
 #include "kpatrol/collect/ssh_collector.h"
 
 namespace kpatrol::app {
 
 struct NodeSourceOptions {
   collect::SshCollectOptions ssh;
+  std::string bastion;  // --ssh-bastion, checked by collectSsh
 };
 
 std::shared_ptr<NodeSourceOptions> addNodeSourceOptions(CLI::App* cmd) {
   auto opt = std::make_shared<NodeSourceOptions>();
-  cmd->add_option("--ssh-inventory", opt->ssh.inventory,
-                  "YAML inventory of node hosts (nodes: name, host, port, user, key, ...)");
+  auto& s = opt->ssh;
+  const char* group = "Node hosts over SSH";
+  cmd->add_option("--ssh-inventory", s.inventory,
+                  "YAML inventory of node hosts: 'defaults:' and 'nodes:' (name, host, port, "
+                  "user, key, sudo, bastion, labels); per-node entries override the rest")
+      ->group(group);
+  cmd->add_option("--ssh-user", s.overrides.user, "login user (default root)")->group(group);
+  cmd->add_option("--ssh-key", s.overrides.key,
+                  "private key file (ed25519, ecdsa, rsa; passphrase from "
+                  "$KPATROL_SSH_PASSPHRASE). Default: ssh-agent, then ~/.ssh/id_*")
+      ->group(group);
+  cmd->add_option("--ssh-port", s.overrides.port, "SSH port (default 22)")
+      ->check(CLI::Range(1, 65535))
+      ->group(group);
+  cmd->add_option("--ssh-bastion", s.overrides.bastion,
+                  "one jump host, user@host:port; nodes are reached through it (direct-tcpip)")
+      ->group(group);
+  cmd->add_flag("--ssh-sudo", s.overrides.sudo,
+                "non-root users run the probe with 'sudo -n' (passwordless sudo)")
+      ->group(group);
+  cmd->add_option("--ssh-concurrency", s.concurrency, "nodes collected at once")
+      ->check(CLI::Range(1u, 1024u))
+      ->capture_default_str()
+      ->group(group);
+  cmd->add_option("--ssh-known-hosts", s.known_hosts,
+                  "known_hosts file for host key checks (default ~/.ssh/known_hosts); unknown "
+                  "and changed keys are refused")
+      ->group(group);
+  cmd->add_flag("--ssh-accept-new", s.accept_new,
+                "trust an unknown host key on first use and record it in known_hosts (a "
+                "changed key is still refused)")
+      ->group(group);
+  cmd->add_flag("--ssh-hash-known-hosts", s.hash_known_hosts,
+                "record accepted keys with hashed host names (as HashKnownHosts yes)")
+      ->group(group);
+  cmd->add_option("--ssh-timeout", s.timeout_seconds,
+                  "seconds allowed for each of connect, handshake and login")
+      ->check(CLI::Range(0.1, 3600.0))
+      ->capture_default_str()
+      ->group(group);
+  cmd->add_option("--ssh-command-timeout", s.command_timeout_seconds,
+                  "seconds allowed for the probe to run on a node")
+      ->check(CLI::Range(0.1, 86400.0))
+      ->capture_default_str()
+      ->group(group);
+  cmd->add_option("--ssh-password-env", s.password_env,
+                  "name of an environment variable holding the login password (never argv)")
+      ->group(group);
+  cmd->add_option("--ssh-password-file", s.password_file,
+                  "file whose first line is the login password")
+      ->group(group);
+  cmd->add_option("--ssh-root", s.probe.root,
+                  "read the node's files under this directory on the node (default /)")
+      ->group(group);
   return opt;
 }
 
 bool nodeSourceRequested(const NodeSourceOptions& options) {
-  return !options.ssh.inventory.empty();
+  const auto& s = options.ssh;
+  return !s.inventory.empty() || !s.overrides.user.empty() || !s.overrides.key.empty() ||
+         s.overrides.port != 0 || !s.overrides.bastion.empty() || s.overrides.sudo ||
+         !s.password_env.empty() || !s.password_file.empty();
 }
 
 Status collectNodesInto(model::Json& doc, const NodeSourceOptions& options,
                         const GlobalOptions& /*global*/) {
   const model::Json* nodes = nullptr;
-  if (auto o = doc.find("objects"); o != doc.end()) {
+  if (auto o = doc.find("objects"); o != doc.end() && o->is_object()) {
     if (auto n = o->find("nodes"); n != o->end()) nodes = &*n;
   }
-  auto got = collect::collectSsh(options.ssh, nodes);
+  collect::SshCollectOptions ssh = options.ssh;
+  ssh.progress = ::isatty(STDERR_FILENO) != 0;
+  auto got = collect::collectSsh(ssh, nodes);
   if (!got) return std::move(got).error();
+  if (!doc.contains("nodes") || !doc["nodes"].is_object()) doc["nodes"] = model::Json::object();
+  if (!doc.contains("errors") || !doc["errors"].is_array()) doc["errors"] = model::Json::array();
   for (auto& [name, facts] : got->nodes.items()) doc["nodes"][name] = std::move(facts);
   for (const auto& e : got->errors) {
     doc["errors"].push_back(
@@ -36,12 +101,112 @@ Status collectNodesInto(model::Json& doc, const NodeSourceOptions& options,
   return okStatus();
 }
 
+namespace {
+
+struct CollectNodeOptions {
+  std::shared_ptr<NodeSourceOptions> nodes;
+  std::string host_root;
+  std::string node_name;
+  std::string out = "nodes.tar.gz";
+};
+
+std::string hostRootNodeName(const std::string& root) {
+  std::ifstream in(std::filesystem::path(root) / "etc" / "hostname");
+  std::string name;
+  if (in && std::getline(in, name) && !name.empty()) return name;
+  char buf[256] = {};
+  if (::gethostname(buf, sizeof(buf) - 1) == 0 && buf[0] != '\0') return buf;
+  return "localhost";
+}
+
+model::Json errorsJson(const std::vector<model::CollectionError>& errors) {
+  model::Json out = model::Json::array();
+  for (const auto& e : errors) {
+    out.push_back(
+        {{"subject", e.subject}, {"fact", e.fact}, {"source", e.source}, {"message", e.message}});
+  }
+  return out;
+}
+
+int runCollectNode(const CollectNodeOptions& opt) {
+  model::Json doc = {{"meta", model::Json::object()},
+                     {"objects", model::Json::object()},
+                     {"nodes", model::Json::object()},
+                     {"errors", model::Json::array()}};
+  std::string origin;
+  if (!opt.host_root.empty()) {
+    if (nodeSourceRequested(*opt.nodes)) {
+      return fail(
+          "--host-root reads this machine's mounted host root: do not combine it with "
+          "--ssh-* options");
+    }
+    const std::string name =
+        opt.node_name.empty() ? hostRootNodeName(opt.host_root) : opt.node_name;
+    collect::ProbeOptions probe = opt.nodes->ssh.probe;
+    probe.root = opt.host_root;
+    auto got = collect::collectHostRoot(opt.host_root, probe, name);
+    if (!got) return fail(got.error());
+    doc["nodes"][name] = std::move(got->facts);
+    doc["errors"] = errorsJson(got->errors);
+    origin = "host-root";
+  } else {
+    if (opt.nodes->ssh.inventory.empty()) {
+      return fail("collect node needs --ssh-inventory FILE (nodes over SSH) or --host-root DIR");
+    }
+    if (!opt.node_name.empty()) return fail("--node-name goes with --host-root");
+    if (auto s = collectNodesInto(doc, *opt.nodes, GlobalOptions{}); !s) return fail(s.error());
+    origin = "ssh";
+  }
+  std::size_t unreachable = 0;
+  for (const auto& e : doc["errors"]) {
+    if (e.value("fact", "") == "*") ++unreachable;
+  }
+  const std::size_t collected = doc["nodes"].size();
+  if (auto s = saveSnapshotBundle(std::move(doc), opt.out, origin); !s) return fail(s.error());
+  std::cerr << "kpatrol: wrote " << opt.out << " (" << collected << " nodes with facts"
+            << (unreachable != 0 ? ", " + std::to_string(unreachable) + " not collected" : "")
+            << ")\n";
+  return kExitOk;
+}
+
+}  // namespace
+
 void addCollectNodeCommand(CLI::App& collect, GlobalOptions& /*global*/) {
+  auto opt = std::make_shared<CollectNodeOptions>();
   auto* cmd = collect.add_subcommand("node",
                                      "Collect node host facts over SSH or from a mounted "
                                      "host root into a snapshot bundle.");
-  auto opt = addNodeSourceOptions(cmd);
-  cmd->callback([opt] { exitCode() = fail("node collection is not built yet"); });
+  opt->nodes = addNodeSourceOptions(cmd);
+  cmd->add_option("--host-root", opt->host_root,
+                  "probe the host whose / is mounted here (a DaemonSet or Job pod with the "
+                  "node's / at /host and hostPID) instead of logging in over SSH");
+  cmd->add_option("--node-name", opt->node_name,
+                  "node name for --host-root (default: <root>/etc/hostname)");
+  cmd->add_option("--out", opt->out, "bundle to write (.tar.gz)")->capture_default_str();
+  cmd->footer(
+      "Examples:\n"
+      "  # every node of an inventory, as root with the agent's keys, strict host keys\n"
+      "  kpatrol collect node --ssh-inventory nodes.yaml --out nodes.tar.gz\n"
+      "  # an ops user with passwordless sudo, through a jump host, 64 nodes at once\n"
+      "  kpatrol collect node --ssh-inventory nodes.yaml --ssh-user ops --ssh-sudo \\\n"
+      "      --ssh-key ~/.ssh/id_ed25519 --ssh-bastion jump@203.0.113.10:22 --ssh-concurrency 64\n"
+      "  # first contact: record the hosts' keys (check the fingerprints in the log)\n"
+      "  kpatrol collect node --ssh-inventory nodes.yaml --ssh-accept-new\n"
+      "  # inside a pod on the node (hostPath / mounted at /host)\n"
+      "  kpatrol collect node --host-root /host --node-name \"$NODE_NAME\" --out /out/node.tar.gz\n"
+      "  kpatrol scan --bundle nodes.tar.gz\n"
+      "\n"
+      "nodes.yaml:\n"
+      "  defaults: {user: ops, sudo: true, key: ~/.ssh/id_ed25519}\n"
+      "  nodes:\n"
+      "    - {name: master-1, host: 10.0.0.10}\n"
+      "    - {name: worker-1, host: 10.0.0.11, port: 2222, bastion: jump@203.0.113.10}\n"
+      "    - {name: eci-1, labels: {type: virtual-kubelet}}   # recognised, not probed\n"
+      "\n"
+      "A node that cannot be reached (timeout, host key, login, sudo) is recorded as a\n"
+      "collection error: its rules report 'error' with the reason, the other nodes go on.\n"
+      "Nothing is written on the nodes: one read-only command per node, one connection.");
+  cmd->callback([opt] { exitCode() = runCollectNode(*opt); });
 }
 
 }  // namespace kpatrol::app

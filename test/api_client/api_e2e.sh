@@ -257,6 +257,66 @@ else
   bad "--namespace shop" "$T/scoped.err"
 fi
 
+# Proxies: the cluster's proxy-url, and HTTPS_PROXY from the environment (a CONNECT proxy).
+python3 -c '
+import select, socket, sys, threading, time
+log = open(sys.argv[2], "a", buffering=1)
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 0)); s.listen(32)
+def serve(c):
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = c.recv(4096)
+        if not chunk: return c.close()
+        data += chunk
+    line = data.split(b"\r\n")[0].decode()
+    log.write(line + "\n")
+    method, target = line.split()[:2]
+    if method != "CONNECT":
+        c.sendall(b"HTTP/1.1 405 Method Not Allowed\r\n\r\n"); return c.close()
+    host, port = target.rsplit(":", 1)
+    u = socket.create_connection((host, int(port)))
+    c.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+    peers = {c: u, u: c}
+    while True:
+        r, _, _ = select.select(list(peers), [], [], 30)
+        if not r: break
+        for x in r:
+            d = x.recv(65536)
+            if not d:
+                c.close(); u.close(); return
+            peers[x].sendall(d)
+open(sys.argv[1], "w").write(str(s.getsockname()[1]))
+s.settimeout(1)
+end = time.time() + 300
+while time.time() < end:
+    try: threading.Thread(target=serve, args=(s.accept()[0],), daemon=True).start()
+    except socket.timeout: pass
+' "$T/proxy.port" "$T/proxy.log" &
+PIDS+=($!)
+for _ in $(seq 50); do [ -s "$T/proxy.port" ] && break; sleep 0.1; done
+PROXY=$(cat "$T/proxy.port")
+kubeconfig proxy.kc "https://127.0.0.1:$MAIN" "$CA_FILE
+    proxy-url: http://127.0.0.1:$PROXY" "$TOKEN"
+run proxyurl collect api --kubeconfig proxy.kc --out "$T/proxyurl.tar.gz" --no-kubelet-configz
+rc_is "proxy-url: collection through an HTTP CONNECT proxy" 0 "$T/proxyurl.err"
+expect "proxy-url: the proxy carried the connection" "$T/proxy.log" "CONNECT 127.0.0.1:$MAIN"
+: >"$T/proxy.log"
+HTTPS_PROXY=http://127.0.0.1:$PROXY NO_PROXY= no_proxy= \
+  run envproxy collect api --kubeconfig main.kc --out "$T/envproxy.tar.gz" --no-kubelet-configz
+rc_is "HTTPS_PROXY from the environment" 0 "$T/envproxy.err"
+expect "HTTPS_PROXY: the proxy carried the connection" "$T/proxy.log" "CONNECT 127.0.0.1:$MAIN"
+
+# An ACK-shaped cluster: managed control plane (no master nodes), cn-hangzhou.* nodes.
+start ack --token e2e-token --state "$SRC/fixtures/ack"
+kubeconfig ack.kc "https://127.0.0.1:$PORT" "$CA_FILE" "$TOKEN"
+collect_bundle ack --kubeconfig ack.kc
+if [ "$RC" = 0 ] && [ "$(jq -r '.cluster.flavour + " " + .cluster.version' "$T/ack.dir/snapshot.json")" = "ack-managed v1.30.7-aliyun.1" ]; then
+  ok "ACK-shaped cluster detected as ack-managed"
+else
+  bad "ACK flavour: $(jq -c .cluster "$T/ack.dir/snapshot.json" 2>/dev/null)" "$T/ack.err"
+fi
+
 # --- 4. bad input: whole-collection failures name the input ----------------------------------
 cat >malformed.kc <<KC
 apiVersion: v1
@@ -385,6 +445,12 @@ for k in pods deployments replicasets; do
   got=$(jq '.items | length' "$T/faultsb.dir/objects/$k.json" 2>/dev/null)
   if [ "$got" = "$want" ]; then ok "$k: all $want items after retry/relist over pages of 7"; else bad "$k: $got items, expected $want" "$T/faultsb.err"; fi
 done
+
+# The whole-collection time limit: what is not listed by then is a collection error.
+run budget collect api --kubeconfig faults.kc --out "$T/budget.tar.gz" --collect-timeout 4 --request-timeout 60 --no-kubelet-configz
+rc_is "--collect-timeout: the collection still writes a bundle" 0 "$T/budget.err"
+expect "--collect-timeout: the slow kind is a collection error naming the limit" "$T/budget.err" "the collection time limit (--collect-timeout) was reached"
+if [ "$SECS" -le 12 ]; then ok "--collect-timeout 4 honoured (${SECS}s)"; else bad "--collect-timeout 4 took ${SECS}s"; fi
 
 # --- 6. an enormous response: refused at the cap, memory stays bounded -----------------------
 start huge --token e2e-token --huge pods=300

@@ -299,3 +299,36 @@ TEST_CASE("parsers reject malformed input as errors, not exceptions") {
   CHECK(k["oom_kill"]["samples"] == Json::array({"x"}));
   CHECK_FALSE(k.contains("bogus"));
 }
+
+TEST_CASE("DNS: no resolver tool on the node is an error for dns.resolution, not a crash") {
+  const std::string n = "KP-0123456789abcdef0123";
+  std::string out = "KPATROL-PROBE 1 " + n + " max=1000\n" + n + " begin meta\nuid=0\n\n" + n +
+                    " end meta rc=0\n" + n + " begin dns\n\n" + n + " end dns rc=127\n" + n +
+                    " done\n";
+  auto r = kpatrol::collect::parseProbeOutput(out, "node/x", "ssh");
+  bool found = false;
+  for (const auto& e : r.errors) {
+    if (e.fact == "dns.resolution") {
+      found = true;
+      CHECK(e.message == "no dig, nslookup or getent on the node");
+      CHECK(e.subject == "node/x");
+      CHECK(e.source == "ssh");
+    }
+  }
+  CHECK(found);
+  CHECK_FALSE(r.facts.contains("dns"));
+}
+
+TEST_CASE("kubelet config with invalid UTF-8 still gives JSON that can be written") {
+  const std::string n = "KP-0123456789abcdef0123";
+  std::string out = "KPATROL-PROBE 1 " + n + " max=100000\n" + n + " begin processes\n\n" + n +
+                    " item 10 0 kubelet\n/usr/bin/kubelet" + std::string(1, '\0') +
+                    "--config=/c.yaml" + std::string(1, '\0') + "\n" + n + " end processes rc=0\n" +
+                    n + " begin kubelet-config\n\n" + n +
+                    " item config /c.yaml\nreadOnlyPort: 0\nname: \"\xff\xfe\"\n\n" + n +
+                    " end kubelet-config rc=0\n" + n + " done\n";
+  auto r = kpatrol::collect::parseProbeOutput(out, "node/x", "ssh");
+  REQUIRE(r.facts.contains("kubelet"));
+  CHECK(r.facts["kubelet"]["config"]["readOnlyPort"] == 0);
+  CHECK_NOTHROW((void)r.facts.dump());
+}

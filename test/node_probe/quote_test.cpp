@@ -95,3 +95,11 @@ TEST_CASE("shellQuote: the format is the POSIX single-quote form") {
   CHECK(shellQuote("abc") == "'abc'");
   CHECK(shellQuote("it's") == "'it'\\''s'");
 }
+
+TEST_CASE("the script fits in one `sh -c` argument") {
+  // Linux limits one argv string to 128 KiB (MAX_ARG_STRLEN); the SSH collector sends the
+  // script as one quoted word.
+  kpatrol::collect::ProbeOptions o;
+  o.root = std::string(4096, '\'');
+  CHECK(shellQuote(kpatrol::collect::probeScript(o)).size() < 100 * 1024);
+}

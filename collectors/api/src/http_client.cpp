@@ -233,7 +233,11 @@ Result<std::unique_ptr<Connection>> Connection::create(const ClientConfig& confi
   // and some servers that ask for client certificates refuse resumed sessions.
   curl_easy_setopt(c, CURLOPT_SSL_SESSIONID_CACHE, 0L);
   if (im.connect_to) curl_easy_setopt(c, CURLOPT_CONNECT_TO, im.connect_to.get());
-  if (!config.proxy_url.empty()) curl_easy_setopt(c, CURLOPT_PROXY, config.proxy_url.c_str());
+  if (!config.proxy_url.empty()) {
+    // proxy-url replaces the environment's proxy settings, NO_PROXY included (as in kubectl).
+    curl_easy_setopt(c, CURLOPT_PROXY, config.proxy_url.c_str());
+    curl_easy_setopt(c, CURLOPT_NOPROXY, "");
+  }
   if (config.insecure_skip_tls_verify) {
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
@@ -372,8 +376,14 @@ Result<HttpResponse> fetch(Connection& conn, Credentials& credentials, const std
                                            ": the collection time limit (--collect-timeout) "
                                            "was reached");
     }
+    const bool budget_bound = left < options.request_timeout;
     auto resp = conn.get(path, std::min(options.request_timeout, left), options.max_body);
     std::optional<std::chrono::milliseconds> delay;
+    if (!resp && resp.error().code == Errc::kTimeout && budget_bound) {
+      return makeError(Errc::kTimeout, "GET " + conn.urlFor(path) +
+                                           ": the collection time limit (--collect-timeout) "
+                                           "was reached before it answered");
+    }
     if (!resp) {
       if (!conn.lastTransient()) return resp;
       delay = retryDelay(options.retry, attempt, std::nullopt, uniform(rng));

@@ -199,8 +199,22 @@ struct Assembler {
         {"systemd-journal", "systemd-journald"}};
     Json procs = Json::object();
     Json services = Json::object();
+    std::map<std::int64_t, Json> envs;
     for (const auto& item : items(*s)) {
       auto f = text::fields(item.label);
+      if (f.size() == 2 && f[0] == "env") {
+        if (auto pid = text::toInt(f[1])) {
+          Json env = Json::object();
+          for (auto line : text::lines(item.body)) {
+            auto eq = line.find('=');
+            if (eq != std::string_view::npos && text::startsWith(line, "ETCD_")) {
+              env[std::string(line.substr(0, eq))] = text::sanitize(line.substr(eq + 1));
+            }
+          }
+          envs[*pid] = std::move(env);
+        }
+        continue;
+      }
       if (f.size() != 3) continue;
       auto pid = text::toInt(f[0]);
       if (!pid) continue;
@@ -230,13 +244,18 @@ struct Assembler {
       }
       procs[c->second] = std::move(entry);
     }
+    for (auto& [name, p] : procs.items()) {
+      auto e = envs.find(p["pid"].get<std::int64_t>());
+      if (e != envs.end()) p["env"] = e->second;
+    }
     facts()["processes"] = std::move(procs);
     facts()["services"] = std::move(services);
   }
 
   std::optional<Json> yamlFile(const std::string& text_body, const std::string& path,
                                const std::string& fact) {
-    auto j = parseYamlToJson(text_body, path);
+    // yaml-cpp keeps invalid UTF-8 in strings, which JSON cannot hold: clean it first.
+    auto j = parseYamlToJson(text::sanitize(text_body), path);
     if (!j) {
       error(fact, "cannot parse " + path + ": " + j.error().message);
       return std::nullopt;
@@ -276,6 +295,12 @@ struct Assembler {
             config = std::move(j);
             config_file_used = true;
           }
+        } else if (text::startsWith(item.label, "unreadable ")) {
+          std::string path = text::sanitize(item.label.substr(11));
+          k["config_path"] = path;
+          error("kubelet.config", path +
+                                      " not readable (permission denied: run as root or with "
+                                      "sudo)");
         } else if (text::startsWith(item.label, "dropin ")) {
           std::string path = text::sanitize(item.label.substr(7));
           if (auto j = yamlFile(item.body, path, "kubelet.config")) {
@@ -289,7 +314,7 @@ struct Assembler {
         k["config_dir"] = flags.value("config-dir", "");
         k["dropins"] = dropins;
       }
-      if (flags.contains("config") && !config) {
+      if (flags.contains("config") && !config && !k.contains("config_path")) {
         error("kubelet.config", "the kubelet's --config file " +
                                     flags["config"].get<std::string>() + " could not be read");
       }
@@ -373,7 +398,7 @@ struct Assembler {
         accounts["uid0"] = uid0;
         accounts["count"] = list.size();
       } else {
-        error("accounts", "/etc/passwd not readable (" + rcText(*s) + ")");
+        error("accounts", "/etc/passwd not readable: " + rcText(*s));
       }
     }
     if (const Section* s = section("group", "files", false)) parseGroup(s->body, &ids);
@@ -386,7 +411,7 @@ struct Assembler {
           error("accounts.empty_password", v.error().message);
         }
       } else {
-        error("accounts.empty_password", "/etc/shadow not readable (" + rcText(*s) + ")");
+        error("accounts.empty_password", "/etc/shadow not readable: " + rcText(*s));
       }
     }
     if (!accounts.empty()) facts()["accounts"] = std::move(accounts);
@@ -740,7 +765,8 @@ struct Assembler {
   void run() {
     parseMeta();
     if (meta.count("uid") && meta["uid"] != "0") {
-      facts()["probe"] = {{"uid", meta["uid"]}, {"note", "not run as root: some facts missing"}};
+      facts()["probe"] = {{"uid", text::sanitize(meta["uid"])},
+                          {"note", "not run as root: some facts missing"}};
     }
     os();
     kernelAndUptime();

@@ -65,10 +65,25 @@ std::string probeCommand(const SshTarget& t, const std::string& script) {
   return cmd;
 }
 
-std::string firstLine(const std::string& text) {
-  std::string line = text.substr(0, text.find('\n'));
+std::string clip(std::string line) {
   if (line.size() > 300) line = line.substr(0, 300) + "...";
   return line;
+}
+
+// The line of stderr that explains a failure: sudo's own message when there is one (a login may
+// print other lines first, e.g. "Could not chdir to home directory"), else the last line.
+std::string reasonLine(const std::string& err) {
+  std::string last;
+  std::size_t pos = 0;
+  while (pos < err.size()) {
+    const auto nl = err.find('\n', pos);
+    std::string line = err.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
+    pos = nl == std::string::npos ? err.size() : nl + 1;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.rfind("sudo:", 0) == 0) return clip(line);
+    if (!line.empty()) last = std::move(line);
+  }
+  return clip(last);
 }
 
 struct NodeOutcome {
@@ -97,7 +112,7 @@ Result<std::string> runOnNode(const SshTarget& t, const SshCollectOptions& o,
   }
   const bool used_sudo = t.sudo && t.user != "root";
   if (out->exit_status != 0 && out->out.empty()) {
-    const std::string why = firstLine(out->err);
+    const std::string why = reasonLine(out->err);
     if (used_sudo && out->exit_status == 127 && why.find("sudo") != std::string::npos) {
       return makeError(Errc::kPermission,
                        label + ": sudo -n: sudo is not installed on the node (" + why + ")");

@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <vector>
 
@@ -120,6 +121,17 @@ bool hasMethod(const char* list, const char* method) {
     pos = comma + 1;
   }
   return false;
+}
+
+// Whether a private key file holds an RSA key: its .pub says so, or it is a PEM RSA key.
+bool isRsaKey(const std::string& path) {
+  std::ifstream pub(path + ".pub");
+  std::string word;
+  if (pub >> word) return word == "ssh-rsa";
+  std::ifstream key(path);
+  std::string first;
+  std::getline(key, first);
+  return first.find("RSA PRIVATE KEY") != std::string::npos;
 }
 
 }  // namespace
@@ -442,6 +454,11 @@ Status Connection::authenticate(const SshEndpoint& ep, const std::string& key,
                                       ? "; an encrypted key needs KPATROL_SSH_PASSPHRASE"
                                       : "; wrong passphrase?") +
                       ")");
+    } else if (isRsaKey(path)) {
+      // libssh2 1.10 signs with ssh-rsa (SHA-1), which OpenSSH 8.8 and later refuse by default.
+      tried.push_back("key " + path +
+                      " (refused; an RSA key: this libssh2 signs with ssh-rsa/SHA-1, which "
+                      "OpenSSH 8.8+ refuses by default: use an ed25519 or ecdsa key)");
     } else {
       tried.push_back("key " + path + " (refused)");
     }

@@ -93,7 +93,7 @@ Result<Json> parseShadowSummary(std::string_view text);
 
 // ---- kernel tables and usage -------------------------------------------------------------
 
-/// `key=value` lines; "/" in keys becomes "." (sysctl names).
+/// `key=value` or `key:value` (grep -H) lines; "/" in keys becomes "." (sysctl names).
 Json parseSysctlLines(std::string_view text);
 /// /proc/net/stat/nf_conntrack: per-CPU hex rows summed -> {insert_failed, drop, early_drop,
 /// ...every column}.
