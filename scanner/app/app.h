@@ -97,6 +97,8 @@ Status collectNodesInto(model::Json& doc, const NodeSourceOptions& options,
 void addCollectNodeCommand(CLI::App& collect, GlobalOptions& global);
 
 void addScanCommand(CLI::App& app, GlobalOptions& global);
+/// `kpatrol precheck --to VERSION` (cmd_precheck.cpp): the upgrade pre-check verdict.
+void addPrecheckCommand(CLI::App& app, GlobalOptions& global);
 void addRulesCommands(CLI::App& app, GlobalOptions& global);
 void addBundleCommands(CLI::App& app, GlobalOptions& global);
 /// history, diff, report, query and prune (cmd_history.cpp).
