@@ -1,14 +1,14 @@
 -- CIS 1.1.11: etcd data directory permissions are 700 or more restrictive.
 --
 -- Semantics:
---  * control-plane nodes only; a cluster without control-plane nodes (ACK managed) -> na with
---    the reason on one representative node (lib/cis.lua).
---  * nodes running etcd (control-plane nodes and external etcd hosts); a control-plane node
---    without etcd -> na.
---  * the directory is etcd's --data-dir (else ETCD_DATA_DIR from the process environment, else
---    the first existing kube-bench candidate, else /var/lib/etcd/default.etcd); not collected ->
---    error.
---  * mode must grant nothing beyond 0700.
+--   * control-plane nodes only; a cluster without control-plane nodes (ACK managed) -> na with
+--     the reason on one representative node (lib/cis.lua).
+--   * nodes running etcd (control-plane nodes and external etcd hosts); a control-plane node
+--     without etcd -> na.
+--   * the directory is etcd's --data-dir (else ETCD_DATA_DIR from the process environment, else
+--     the first existing kube-bench candidate, else /var/lib/etcd/default.etcd); not collected ->
+--     error.
+--   * mode must grant nothing beyond 0700.
 local cis = require("cis")
 
 -- kube-bench's candidates (in its order; ACK tries data.etcd first), used when the running etcd

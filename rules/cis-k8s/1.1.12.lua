@@ -1,16 +1,16 @@
 -- CIS 1.1.12: etcd data directory is owned by etcd:etcd.
 --
 -- Semantics:
---  * control-plane nodes only; a cluster without control-plane nodes (ACK managed) -> na with
---    the reason on one representative node (lib/cis.lua).
---  * nodes running etcd (control-plane nodes and external etcd hosts); a control-plane node
---    without etcd -> na.
---  * the directory is etcd's --data-dir (else ETCD_DATA_DIR from the process environment, else
---    the first existing kube-bench candidate, else /var/lib/etcd/default.etcd); not collected ->
---    error.
---  * owner and group must be etcd (names as resolved on the host). kubeadm creates the directory
---    root:root and runs etcd as root in a container, so stock kubeadm fails, as in kube-bench;
---    the message says so.
+--   * control-plane nodes only; a cluster without control-plane nodes (ACK managed) -> na with
+--     the reason on one representative node (lib/cis.lua).
+--   * nodes running etcd (control-plane nodes and external etcd hosts); a control-plane node
+--     without etcd -> na.
+--   * the directory is etcd's --data-dir (else ETCD_DATA_DIR from the process environment, else
+--     the first existing kube-bench candidate, else /var/lib/etcd/default.etcd); not collected ->
+--     error.
+--   * owner and group must be etcd (names as resolved on the host). kubeadm creates the directory
+--     root:root and runs etcd as root in a container, so stock kubeadm fails, as in kube-bench;
+--     the message says so.
 local cis = require("cis")
 
 -- kube-bench's candidates (in its order; ACK tries data.etcd first), used when the running etcd

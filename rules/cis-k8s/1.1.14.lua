@@ -1,10 +1,10 @@
 -- CIS 1.1.14: Admin kubeconfig files are owned by root:root.
 --
 -- Semantics:
---  * control-plane nodes only; a cluster without control-plane nodes (ACK managed) -> na with
---    the reason on one representative node (lib/cis.lua).
---  * admin.conf and super-admin.conf (kubeadm >= 1.29): every existing one must be root:root;
---    neither exists -> na; neither collected -> error.
+--   * control-plane nodes only; a cluster without control-plane nodes (ACK managed) -> na with
+--     the reason on one representative node (lib/cis.lua).
+--   * admin.conf and super-admin.conf (kubeadm >= 1.29): every existing one must be root:root;
+--     neither exists -> na; neither collected -> error.
 local cis = require("cis")
 
 local FILES = { "/etc/kubernetes/admin.conf", "/etc/kubernetes/super-admin.conf" }

@@ -1,13 +1,13 @@
 -- CIS 1.1.15: Scheduler kubeconfig file permissions are 600 or more restrictive.
 --
 -- Semantics:
---  * control-plane nodes only; a cluster without control-plane nodes (ACK managed) -> na with
---    the reason on one representative node (lib/cis.lua).
---  * the file is the one kube-scheduler really uses: its --kubeconfig flag, else the first
---    existing default (/etc/kubernetes/scheduler.conf); not collected -> error; missing -> na.
---  * mode must grant nothing beyond 0600 (bitmask, as kube-bench: 0400 passes, 0640 fails).
---    The ACK benchmark accepts 0644: on ACK clusters a 0644 file still fails (CIS
---    verdict) and the message names the documented ACK deviation.
+--   * control-plane nodes only; a cluster without control-plane nodes (ACK managed) -> na with
+--     the reason on one representative node (lib/cis.lua).
+--   * the file is the one kube-scheduler really uses: its --kubeconfig flag, else the first
+--     existing default (/etc/kubernetes/scheduler.conf); not collected -> error; missing -> na.
+--   * mode must grant nothing beyond 0600 (bitmask, as kube-bench: 0400 passes, 0640 fails).
+--     The ACK benchmark accepts 0644: on ACK clusters a 0644 file still fails (CIS
+--     verdict) and the message names the documented ACK deviation.
 local cis = require("cis")
 
 local DEFAULT = "/etc/kubernetes/scheduler.conf"

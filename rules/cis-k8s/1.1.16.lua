@@ -1,11 +1,11 @@
 -- CIS 1.1.16: Scheduler kubeconfig file is owned by root:root.
 --
 -- Semantics:
---  * control-plane nodes only; a cluster without control-plane nodes (ACK managed) -> na with
---    the reason on one representative node (lib/cis.lua).
---  * the file is the one kube-scheduler really uses: its --kubeconfig flag, else the first
---    existing default (/etc/kubernetes/scheduler.conf); not collected -> error; missing -> na.
---  * owner and group must be root (uid/gid 0 accepted when names were not resolved).
+--   * control-plane nodes only; a cluster without control-plane nodes (ACK managed) -> na with
+--     the reason on one representative node (lib/cis.lua).
+--   * the file is the one kube-scheduler really uses: its --kubeconfig flag, else the first
+--     existing default (/etc/kubernetes/scheduler.conf); not collected -> error; missing -> na.
+--   * owner and group must be root (uid/gid 0 accepted when names were not resolved).
 local cis = require("cis")
 
 local DEFAULT = "/etc/kubernetes/scheduler.conf"

@@ -1,11 +1,11 @@
 -- CIS 1.1.18: Controller manager kubeconfig file is owned by root:root.
 --
 -- Semantics:
---  * control-plane nodes only; a cluster without control-plane nodes (ACK managed) -> na with
---    the reason on one representative node (lib/cis.lua).
---  * the file is the one kube-controller-manager really uses: its --kubeconfig flag, else the first
---    existing default (/etc/kubernetes/controller-manager.conf); not collected -> error; missing -> na.
---  * owner and group must be root (uid/gid 0 accepted when names were not resolved).
+--   * control-plane nodes only; a cluster without control-plane nodes (ACK managed) -> na with
+--     the reason on one representative node (lib/cis.lua).
+--   * the file is the one kube-controller-manager really uses: its --kubeconfig flag, else the first
+--     existing default (/etc/kubernetes/controller-manager.conf); not collected -> error; missing -> na.
+--   * owner and group must be root (uid/gid 0 accepted when names were not resolved).
 local cis = require("cis")
 
 local DEFAULT = "/etc/kubernetes/controller-manager.conf"

@@ -1,11 +1,11 @@
 -- CIS 1.1.19: Kubernetes PKI directory and files are owned by root:root.
 --
 -- Semantics:
---  * control-plane nodes only; a cluster without control-plane nodes (ACK managed) -> na with
---    the reason on one representative node (lib/cis.lua).
---  * the entries collected under /etc/kubernetes/pki (the directory itself included for
---    ownership), every one must be owned by root:root.
---  * /etc/kubernetes/pki recorded as missing -> na; nothing under it collected -> error.
+--   * control-plane nodes only; a cluster without control-plane nodes (ACK managed) -> na with
+--     the reason on one representative node (lib/cis.lua).
+--   * the entries collected under /etc/kubernetes/pki (the directory itself included for
+--     ownership), every one must be owned by root:root.
+--   * /etc/kubernetes/pki recorded as missing -> na; nothing under it collected -> error.
 local cis = require("cis")
 
 local PKI = "/etc/kubernetes/pki"

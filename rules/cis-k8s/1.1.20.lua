@@ -1,12 +1,12 @@
 -- CIS 1.1.20: Kubernetes PKI certificate files permissions are 644 or more restrictive.
 --
 -- Semantics:
---  * control-plane nodes only; a cluster without control-plane nodes (ACK managed) -> na with
---    the reason on one representative node (lib/cis.lua).
---  * the collected files under /etc/kubernetes/pki matching .crt$ (etcd/ included);
---    ownership), every one must have mode 0644 or stricter.
---  * /etc/kubernetes/pki recorded as missing -> na; nothing under it collected -> error.
---  * Manual in the benchmark (WARN in kube-bench).
+--   * control-plane nodes only; a cluster without control-plane nodes (ACK managed) -> na with
+--     the reason on one representative node (lib/cis.lua).
+--   * the collected files under /etc/kubernetes/pki matching .crt$ (etcd/ included);
+--     ownership), every one must have mode 0644 or stricter.
+--   * /etc/kubernetes/pki recorded as missing -> na; nothing under it collected -> error.
+--   * Manual in the benchmark (WARN in kube-bench).
 local cis = require("cis")
 
 local PKI = "/etc/kubernetes/pki"

@@ -1,11 +1,11 @@
 -- CIS 1.1.6: Scheduler manifest file is owned by root:root.
 --
 -- Semantics:
---  * control-plane nodes only; a cluster without control-plane nodes (ACK managed) -> na with
---    the reason on one representative node (lib/cis.lua).
---  * the file is the first existing of the kube-bench candidates (3 paths);
---    every candidate recorded as missing -> na (not a static-pod control plane); none collected -> error.
---  * owner and group must be root (uid/gid 0 accepted when names were not resolved).
+--   * control-plane nodes only; a cluster without control-plane nodes (ACK managed) -> na with
+--     the reason on one representative node (lib/cis.lua).
+--   * the file is the first existing of the kube-bench candidates (3 paths);
+--     every candidate recorded as missing -> na (not a static-pod control plane); none collected -> error.
+--   * owner and group must be root (uid/gid 0 accepted when names were not resolved).
 local cis = require("cis")
 
 local CANDIDATES = {

@@ -1,13 +1,13 @@
 -- CIS 1.1.7: Etcd manifest file permissions are 600 or more restrictive.
 --
 -- Semantics:
---  * control-plane nodes only; a cluster without control-plane nodes (ACK managed) -> na with
---    the reason on one representative node (lib/cis.lua).
---  * the file is the first existing of the kube-bench candidates (5 paths);
---    every candidate recorded as missing -> na (etcd does not run from a static-pod manifest or config file on this node); none collected -> error.
---  * mode must grant nothing beyond 0600 (bitmask, as kube-bench: 0400 passes, 0640 fails).
---    The ACK benchmark accepts 0644: on ACK clusters a 0644 file still fails (CIS
---    verdict) and the message names the documented ACK deviation.
+--   * control-plane nodes only; a cluster without control-plane nodes (ACK managed) -> na with
+--     the reason on one representative node (lib/cis.lua).
+--   * the file is the first existing of the kube-bench candidates (5 paths);
+--     every candidate recorded as missing -> na (etcd does not run from a static-pod manifest or config file on this node); none collected -> error.
+--   * mode must grant nothing beyond 0600 (bitmask, as kube-bench: 0400 passes, 0640 fails).
+--     The ACK benchmark accepts 0644: on ACK clusters a 0644 file still fails (CIS
+--     verdict) and the message names the documented ACK deviation.
 local cis = require("cis")
 
 local CANDIDATES = {

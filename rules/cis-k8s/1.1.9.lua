@@ -1,12 +1,13 @@
 -- CIS 1.1.9: Container Network Interface files permissions are 600 or more restrictive.
 --
 -- Semantics:
---  * control-plane nodes only; a cluster without control-plane nodes (ACK managed) -> na with
---    the reason on one representative node (lib/cis.lua).
---  * the files collected under /etc/cni/net.d, /var/lib/cni/networks and the kubelet's
---    --cni-conf-dir (if set); every one must have mode 600 or stricter.
---  * the directories collected but empty (or missing) -> na; not collected at all -> error.
---  * Manual in the benchmark (WARN in kube-bench); kept on control-plane nodes as in cis-1.12.
+--   * control-plane nodes only; a cluster without control-plane nodes (ACK managed) -> na with
+--     the reason on one representative node (lib/cis.lua).
+--   * the files collected under /etc/cni/net.d, /var/lib/cni/networks and the kubelet's
+--     --cni-conf-dir (if set), sub-directories left out; every one must have mode 600 or
+--     stricter.
+--   * the directories collected but empty (or missing) -> na; not collected at all -> error.
+--   * Manual in the benchmark (WARN in kube-bench); kept on control-plane nodes as in cis-1.12.
 local cis = require("cis")
 
 local MAX = "0600"
@@ -23,7 +24,7 @@ local function cni_files(s, ctx)
   local out, seen_dir = {}, false
   for _, d in ipairs(dirs) do
     if files[d] ~= nil then seen_dir = true end
-    for _, p in ipairs(cis.files_under(files, d)) do
+    for _, p in ipairs(cis.files_under(files, d, nil, false, true)) do
       if not cis.contains(out, p) then out[#out + 1] = p end
     end
   end

@@ -23,6 +23,7 @@ return {
   applies = cis.cp_applies,
   baselines = {
     cis = { control = "1.2.15", scored = true },
+    mlps = { control = "8.1.4.4 b)" },
   },
   impact = {
     en = "The /debug/pprof endpoints reveal program internals and can be used to load the "

@@ -1,12 +1,12 @@
 -- CIS 4.1.1: Kubelet service file permissions are 600 or more restrictive.
 --
 -- Semantics:
---  * every node with a kubelet (virtual-kubelet nodes are not evaluated).
---  * every kubelet unit file and drop-in that exists (the kubeadm drop-in under /etc and /usr/lib,
---    the unit under /etc, /lib, /usr/lib, and every collected *.d entry) is checked; kube-bench
---    checks only the first it finds. All recorded missing -> na; none collected -> error.
---  * mode 600 or stricter; the ACK benchmark accepts 644 (shown as a deviation). Package
---    managers install these files 644, so stock installs fail, as in kube-bench.
+--   * every node with a kubelet (virtual-kubelet nodes are not evaluated).
+--   * every kubelet unit file and drop-in that exists (the kubeadm drop-in under /etc and /usr/lib,
+--     the unit under /etc, /lib, /usr/lib, and every collected *.d entry) is checked; kube-bench
+--     checks only the first it finds. All recorded missing -> na; none collected -> error.
+--   * mode 600 or stricter; the ACK benchmark accepts 644 (shown as a deviation). Package
+--     managers install these files 644, so stock installs fail, as in kube-bench.
 local cis = require("cis")
 
 local MAX = "0600"

@@ -1,9 +1,9 @@
 -- CIS 4.1.10: Kubelet config file is owned by root:root.
 --
 -- Semantics:
---  * every node with a kubelet (virtual-kubelet nodes are not evaluated).
---  * the file the kubelet really uses: facts.kubelet.config_path, else its --config flag (as
---    4.1.9). Kubelet started without --config -> na; path not collected or missing -> error.
+--   * every node with a kubelet (virtual-kubelet nodes are not evaluated).
+--   * the file the kubelet really uses: facts.kubelet.config_path, else its --config flag (as
+--     4.1.9). Kubelet started without --config -> na; path not collected or missing -> error.
 local cis = require("cis")
 
 local function config_path(s, ctx)

@@ -1,11 +1,11 @@
 -- CIS 4.1.2: Kubelet service file is owned by root:root.
 --
 -- Semantics:
---  * every node with a kubelet (virtual-kubelet nodes are not evaluated).
---  * every kubelet unit file and drop-in that exists (the kubeadm drop-in under /etc and /usr/lib,
---    the unit under /etc, /lib, /usr/lib, and every collected *.d entry) is checked; kube-bench
---    checks only the first it finds. All recorded missing -> na; none collected -> error.
---  * owner and group root.
+--   * every node with a kubelet (virtual-kubelet nodes are not evaluated).
+--   * every kubelet unit file and drop-in that exists (the kubeadm drop-in under /etc and /usr/lib,
+--     the unit under /etc, /lib, /usr/lib, and every collected *.d entry) is checked; kube-bench
+--     checks only the first it finds. All recorded missing -> na; none collected -> error.
+--   * owner and group root.
 local cis = require("cis")
 
 local USER, GROUP = "root", "root"

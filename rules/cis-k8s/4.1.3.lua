@@ -1,15 +1,15 @@
 -- CIS 4.1.3: Proxy kubeconfig file permissions are 600 or more restrictive (if present).
 --
 -- Semantics:
---  * every node with a kubelet (virtual-kubelet nodes are not evaluated).
---  * nodes running kube-proxy (no process -> na, e.g. a CNI that replaces kube-proxy).
---  * the file is kube-proxy's --kubeconfig, else clientConnection.kubeconfig of its config
---    (facts.kube_proxy.config), else the first existing of /etc/kubernetes/proxy.conf and
---    /var/lib/kube-proxy/kubeconfig.conf. Recorded as missing on the host -> na (kubeadm runs
---    kube-proxy as a DaemonSet with the kubeconfig from a ConfigMap), as when the host files
---    were not collected but the kube-system/kube-proxy ConfigMap carries kubeconfig.conf;
---    otherwise not collected -> error.
---  * mode 600 or stricter; the ACK benchmark accepts 644 (shown as a deviation).
+--   * every node with a kubelet (virtual-kubelet nodes are not evaluated).
+--   * nodes running kube-proxy (no process -> na, e.g. a CNI that replaces kube-proxy).
+--   * the file is kube-proxy's --kubeconfig, else clientConnection.kubeconfig of its config
+--     (facts.kube_proxy.config), else the first existing of /etc/kubernetes/proxy.conf and
+--     /var/lib/kube-proxy/kubeconfig.conf. Recorded as missing on the host -> na (kubeadm runs
+--     kube-proxy as a DaemonSet with the kubeconfig from a ConfigMap), as when the host files
+--     were not collected but the kube-system/kube-proxy ConfigMap carries kubeconfig.conf;
+--     otherwise not collected -> error.
+--   * mode 600 or stricter; the ACK benchmark accepts 644 (shown as a deviation).
 local cis = require("cis")
 
 local CANDIDATES = { "/etc/kubernetes/proxy.conf", "/var/lib/kube-proxy/kubeconfig.conf" }

@@ -1,10 +1,10 @@
 -- CIS 4.1.5: Kubelet kubeconfig file permissions are 600 or more restrictive.
 --
 -- Semantics:
---  * every node with a kubelet (virtual-kubelet nodes are not evaluated).
---  * the file is the kubelet's --kubeconfig (facts.kubelet.args, else the process argv), else
---    /etc/kubernetes/kubelet.conf; not collected -> error; missing -> na (standalone kubelet).
---  * mode 600 or stricter; the ACK benchmark accepts 644 (shown as a deviation).
+--   * every node with a kubelet (virtual-kubelet nodes are not evaluated).
+--   * the file is the kubelet's --kubeconfig (facts.kubelet.args, else the process argv), else
+--     /etc/kubernetes/kubelet.conf; not collected -> error; missing -> na (standalone kubelet).
+--   * mode 600 or stricter; the ACK benchmark accepts 644 (shown as a deviation).
 local cis = require("cis")
 
 local DEFAULT = "/etc/kubernetes/kubelet.conf"

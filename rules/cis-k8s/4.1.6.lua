@@ -1,10 +1,10 @@
 -- CIS 4.1.6: Kubelet kubeconfig file is owned by root:root.
 --
 -- Semantics:
---  * every node with a kubelet (virtual-kubelet nodes are not evaluated).
---  * the file is the kubelet's --kubeconfig (facts.kubelet.args, else the process argv), else
---    /etc/kubernetes/kubelet.conf; not collected -> error; missing -> na (standalone kubelet).
---  * owner and group root (scored in CIS 1.12, unscored in the ACK benchmark).
+--   * every node with a kubelet (virtual-kubelet nodes are not evaluated).
+--   * the file is the kubelet's --kubeconfig (facts.kubelet.args, else the process argv), else
+--     /etc/kubernetes/kubelet.conf; not collected -> error; missing -> na (standalone kubelet).
+--   * owner and group root (scored in CIS 1.12, unscored in the ACK benchmark).
 local cis = require("cis")
 
 local DEFAULT = "/etc/kubernetes/kubelet.conf"

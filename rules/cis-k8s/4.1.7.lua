@@ -1,11 +1,11 @@
 -- CIS 4.1.7: Kubelet client CA file permissions are 644 or more restrictive.
 --
 -- Semantics:
---  * every node with a kubelet (virtual-kubelet nodes are not evaluated).
---  * the file is the kubelet's effective client CA (--client-ca-file over authentication.x509.
---    clientCAFile; kube-bench reads only the flag and otherwise guesses a path). No client CA ->
---    na (control 4.2.3 fails then); file not collected -> error.
---  * mode 644 or stricter.
+--   * every node with a kubelet (virtual-kubelet nodes are not evaluated).
+--   * the file is the kubelet's effective client CA (--client-ca-file over authentication.x509.
+--     clientCAFile; kube-bench reads only the flag and otherwise guesses a path). No client CA ->
+--     na (control 4.2.3 fails then); file not collected -> error.
+--   * mode 644 or stricter.
 local cis = require("cis")
 
 -- The client CA file the kubelet uses (flag over config file), or nil.

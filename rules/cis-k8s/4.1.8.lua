@@ -1,11 +1,11 @@
 -- CIS 4.1.8: Kubelet client CA file is owned by root:root.
 --
 -- Semantics:
---  * every node with a kubelet (virtual-kubelet nodes are not evaluated).
---  * the file is the kubelet's effective client CA (--client-ca-file over authentication.x509.
---    clientCAFile; kube-bench reads only the flag and otherwise guesses a path). No client CA ->
---    na (control 4.2.3 fails then); file not collected -> error.
---  * owner and group root.
+--   * every node with a kubelet (virtual-kubelet nodes are not evaluated).
+--   * the file is the kubelet's effective client CA (--client-ca-file over authentication.x509.
+--     clientCAFile; kube-bench reads only the flag and otherwise guesses a path). No client CA ->
+--     na (control 4.2.3 fails then); file not collected -> error.
+--   * owner and group root.
 local cis = require("cis")
 
 -- The client CA file the kubelet uses (flag over config file), or nil.

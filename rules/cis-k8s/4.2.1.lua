@@ -1,9 +1,13 @@
 -- CIS 4.2.1: the kubelet rejects anonymous requests.
 --
 -- Semantics: effective value = --anonymous-auth flag, else authentication.anonymous.enabled in
--- the config file, else true (the kubelet flag default). An unset value therefore fails, as in
--- kube-bench: the benchmark wants the setting explicit.
+-- the config file, else the default of the world the kubelet runs in (reference §9.1): true
+-- (flag default) for a kubelet started without --config, false (KubeletConfiguration v1beta1
+-- default) for one started with a config file. So an unset key fails on a flags-only kubelet
+-- and passes on a config-file kubelet, where kube-bench reports a false FAIL because the key is
+-- absent; the message says which default applied.
 local k8s = require("k8s")
+local cis = require("cis")
 
 return {
   api = 1,
@@ -35,15 +39,19 @@ return {
   references = { "CIS Kubernetes Benchmark v1.12 4.2.1" },
   tags = { "kubelet", "authentication" },
   check = function(s, ctx)
-    local v, source = ctx.effective(s, "kubelet", "authentication.anonymous.enabled",
-                                    "anonymous-auth", true)
+    local v, source = cis.kubelet_effective(s, ctx, "authentication.anonymous.enabled",
+                                            "anonymous-auth", true, false)
     local evidence = { actual = v, source = source, expected = false }
     if k8s.is_false(v) then
+      if source == "default" then
+        return ctx.pass("anonymous auth disabled (default: the kubelet runs with a config file, "
+          .. "whose default is false; kube-bench reports the absent key as FAIL)", evidence)
+      end
       return ctx.pass("anonymous auth disabled (" .. source .. ")", evidence)
     end
     if source == "default" then
-      return ctx.fail("anonymous auth is not configured; the kubelet default is enabled",
-        evidence)
+      return ctx.fail("anonymous auth is not configured and the kubelet runs without a config "
+        .. "file: the flag default enables it", evidence)
     end
     return ctx.fail("anonymous auth is enabled (" .. source .. "), expected false", evidence)
   end,

@@ -1,7 +1,11 @@
 -- CIS 4.2.2: the kubelet authorization mode is not AlwaysAllow.
 --
 -- Semantics: effective value = --authorization-mode flag, else authorization.mode in the config
--- file, else AlwaysAllow (the kubelet flag default) -> an unset value fails, as in kube-bench.
+-- file, else the default of the world the kubelet runs in (reference §9.1): AlwaysAllow (flag
+-- default) without --config -> fail; Webhook (KubeletConfiguration v1beta1 default) with a
+-- config file -> pass, where kube-bench reports a false FAIL because the key is absent.
+local cis = require("cis")
+
 return {
   api = 1,
   id = "cis-k8s/4.2.2",
@@ -33,16 +37,20 @@ return {
   references = { "CIS Kubernetes Benchmark v1.12 4.2.2" },
   tags = { "kubelet", "authorization" },
   check = function(s, ctx)
-    local v, source = ctx.effective(s, "kubelet", "authorization.mode", "authorization-mode",
-                                    "AlwaysAllow")
+    local v, source = cis.kubelet_effective(s, ctx, "authorization.mode", "authorization-mode",
+                                            "AlwaysAllow", "Webhook")
     local evidence = { actual = v, source = source, expected = "Webhook" }
     if v == "AlwaysAllow" then
       if source == "default" then
-        return ctx.fail("authorization mode is not configured; the kubelet default is AlwaysAllow",
-          evidence)
+        return ctx.fail("authorization mode is not configured and the kubelet runs without a "
+          .. "config file: the default is AlwaysAllow", evidence)
       end
       return ctx.fail("authorization mode is AlwaysAllow (" .. source .. "), expected Webhook",
         evidence)
+    end
+    if source == "default" then
+      return ctx.pass("authorization mode Webhook (default: the kubelet runs with a config file, "
+        .. "whose default is Webhook; kube-bench reports the absent key as FAIL)", evidence)
     end
     return ctx.pass("authorization mode " .. tostring(v) .. " (" .. source .. ")", evidence)
   end,

@@ -4,8 +4,7 @@
 --   * one finding per namespace: its `default` ServiceAccount must set
 --     automountServiceAccountToken: false (as kube-bench). Namespaces in `exempt_namespaces` ->
 --     na with the reason; no default ServiceAccount -> na.
---   * the evidence counts the running Pods that use the default account (the benchmark's
---     "not actively used").
+--   * Pods that actually carry a token are control 5.1.6 (one finding per Pod).
 local cis = require("cis")
 
 return {
@@ -56,23 +55,13 @@ return {
       end
     end
     if default == nil then return ctx.na("namespace " .. s.name .. " has no default ServiceAccount") end
-    local users = 0
-    if ctx.has_objects("pods") then
-      for _, p in ipairs(ctx.objects("pods")) do
-        if cis.dig(p, "metadata", "namespace") == s.name and not cis.pod_terminated(p)
-            and (cis.dig(p, "spec", "serviceAccountName") or "default") == "default" then
-          users = users + 1
-        end
-      end
-    end
     local evidence = { automountServiceAccountToken = default.automountServiceAccountToken,
-                       pods_using_default = users, expected = false }
+                       expected = false }
     if default.automountServiceAccountToken == false then
-      return ctx.pass("default ServiceAccount does not automount its token (" .. users
-        .. " running Pods use it)", evidence)
+      return ctx.pass("default ServiceAccount does not automount its token", evidence)
     end
     return ctx.fail("default ServiceAccount automounts its token (automountServiceAccountToken "
       .. (default.automountServiceAccountToken == nil and "unset, default true" or "true")
-      .. "); " .. users .. " running Pods use it", evidence)
+      .. "): every Pod without its own account gets it", evidence)
   end,
 }

@@ -1,12 +1,32 @@
 -- CIS 5.1.6: Service account tokens are only mounted where necessary.
 --
 -- Semantics:
---   * one finding per running Pod (completed Pods are not evaluated). The token is mounted when
---     spec.automountServiceAccountToken is true, or unset and the Pod's ServiceAccount does not
---     set automountServiceAccountToken: false (kube-bench's test).
---   * not mounted -> pass; mounted -> warn: whether the Pod needs API access is the manual part
---     of the control, the message names the account. Namespaces in `exempt_namespaces` -> na.
+--   * one finding per running Pod (completed Pods are not evaluated). Whether a token is
+--     mounted is read from the Pod as the API server admitted it: the ServiceAccount admission
+--     plugin adds a projected volume with a serviceAccountToken source (kube-api-access-*), or
+--     on old clusters a secret volume mounted at /var/run/secrets/kubernetes.io/serviceaccount,
+--     exactly when automount is in effect (Pod setting over its ServiceAccount's, default true).
+--     This needs no lookup of the ServiceAccount, so the rule stays linear in the Pods.
+--   * no token volume -> pass; a token volume -> warn naming the account: whether the Pod needs
+--     API access is the manual part of the control. Namespaces in `exempt_namespaces` -> na.
 local cis = require("cis")
+
+local SA_PATH = "/var/run/secrets/kubernetes.io/serviceaccount"
+
+-- Name of the volume that carries a service-account token into the Pod, or nil.
+local function token_volume(pod)
+  for _, v in ipairs(cis.dig(pod, "spec", "volumes") or {}) do
+    for _, src in ipairs(cis.dig(v, "projected", "sources") or {}) do
+      if src.serviceAccountToken ~= nil then return v.name end
+    end
+  end
+  for _, c in ipairs(cis.dig(pod, "spec", "containers") or {}) do
+    for _, m in ipairs(c.volumeMounts or {}) do
+      if m.mountPath == SA_PATH then return m.name end
+    end
+  end
+  return nil
+end
 
 return {
   api = 1,
@@ -17,7 +37,6 @@ return {
   },
   severity = "medium",
   scope = "pod",
-  requires = { "objects.serviceaccounts" },
   applies = function(s) return not cis.pod_terminated(s.object) end,
   baselines = {
     cis = { control = "5.1.6", scored = false },
@@ -48,26 +67,14 @@ return {
     end
     local spec = s.object.spec or {}
     local account = spec.serviceAccountName or spec.serviceAccount or "default"
-    local sa_setting
-    for _, a in ipairs(ctx.objects("serviceaccounts")) do
-      if cis.dig(a, "metadata", "namespace") == s.namespace and cis.dig(a, "metadata", "name") == account then
-        sa_setting = a.automountServiceAccountToken
-      end
+    local volume = token_volume(s.object)
+    local evidence = { service_account = account, token_volume = volume or "none",
+                       automount = spec.automountServiceAccountToken }
+    if volume == nil then
+      return ctx.pass("no service-account token mounted", evidence)
     end
-    local mounted, why
-    if spec.automountServiceAccountToken ~= nil then
-      mounted, why = spec.automountServiceAccountToken == true, "Pod spec"
-    elseif sa_setting ~= nil then
-      mounted, why = sa_setting == true, "ServiceAccount " .. account
-    else
-      mounted, why = true, "default"
-    end
-    local evidence = { service_account = account, pod_setting = spec.automountServiceAccountToken,
-                       service_account_setting = sa_setting, mounted = mounted }
-    if not mounted then
-      return ctx.pass("no service-account token mounted (" .. why .. ")", evidence)
-    end
-    return ctx.warn("token of ServiceAccount " .. account .. " is mounted (" .. why .. "); verify "
-      .. "that the Pod needs API access", evidence)
+    return ctx.warn("token of ServiceAccount " .. account .. " is mounted (volume " .. volume
+      .. "); verify that the Pod needs API access, else set automountServiceAccountToken: false",
+      evidence)
   end,
 }

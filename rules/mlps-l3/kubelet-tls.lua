@@ -23,7 +23,7 @@ return {
   requires = { "kubelet" },
   applies = function(s) return s.roles.virtual ~= true end,
   baselines = {
-    cis = { control = "4.2.4", scored = true },
+    cis = { control = "4.2.4", scored = false },
     mlps = { control = "8.1.4.8 a)" },
   },
   impact = {

@@ -5,12 +5,31 @@
 --   * managed control plane (flavour ack-managed): manual — verify Secret 落盘加密 with a KMS key
 --     in the console (ACK Pro), with the evidence to collect;
 --   * every kube-apiserver found has --encryption-provider-config (and, when facts.files records
---     the file, it exists): pass; the providers in the file are not collected, so the message
---     asks to confirm that the first provider is kms (v2), aescbc, aesgcm or secretbox and not
---     identity;
+--     the file, it exists): pass. When the parsed file is in the host facts
+--     (facts.encryption_config = { path, config = EncryptionConfiguration }, the shape the CIS
+--     pack's 1.2.28 reads), the first provider of the entry covering secrets must be kms,
+--     aescbc, aesgcm or secretbox — identity first (or no entry for secrets) fails; when the
+--     file was not collected the message asks to confirm the provider;
 --   * any kube-apiserver without it: fail, naming the nodes;
 --   * no kube-apiserver process in the facts at all: error (cannot be evaluated).
 local mlps = require("mlps")
+
+local STRONG = { kms = true, aescbc = true, aesgcm = true, secretbox = true }
+
+-- First provider name for secrets in an EncryptionConfiguration, or nil when no entry covers
+-- secrets ("identity" when the entry starts with it).
+local function secrets_provider(cfg)
+  for _, entry in ipairs(cfg.resources or {}) do
+    for _, r in ipairs(entry.resources or {}) do
+      if r == "secrets" or r == "*.*" or r == "*." then
+        local first = entry.providers and entry.providers[1]
+        if first == nil then return nil end
+        for name in pairs(first) do return name end
+      end
+    end
+  end
+  return nil
+end
 
 return {
   api = 1,
@@ -54,7 +73,7 @@ return {
         .. "落盘加密 is enabled with a KMS key (ACK Pro console, cluster 基本信息) and keep the "
         .. "ActionTrail encrypt/decrypt events as evidence")
     end
-    local with, without, missing_file = {}, {}, {}
+    local with, without, missing_file, weak, providers = {}, {}, {}, {}, {}
     local config
     for _, n in ipairs(ctx.objects("nodes")) do
       local name = tostring(n.metadata.name)
@@ -67,22 +86,32 @@ return {
         else
           config = config or path
           local f = facts.files and facts.files[path]
-          if f ~= nil and f.exists == false then missing_file[#missing_file + 1] = name
-          else with[#with + 1] = name end
+          local ec = facts.encryption_config
+          if f ~= nil and f.exists == false then
+            missing_file[#missing_file + 1] = name
+          elseif ec ~= nil and ec.config ~= nil then
+            local p = secrets_provider(ec.config)
+            providers[#providers + 1] = name .. ": " .. tostring(p or "no entry for secrets")
+            if p ~= nil and STRONG[p] then with[#with + 1] = name
+            else weak[#weak + 1] = name .. " (" .. tostring(p or "no entry for secrets") .. ")" end
+          else
+            with[#with + 1] = name
+          end
         end
       end
     end
-    table.sort(with) table.sort(without) table.sort(missing_file)
+    table.sort(with) table.sort(without) table.sort(missing_file) table.sort(weak)
+    table.sort(providers)
     local evidence = { encrypted = with, not_encrypted = without, config_missing = missing_file,
-                       encryption_provider_config = config,
+                       encryption_provider_config = config, secrets_providers = providers,
                        actual = #without > 0 and ("not set on " .. mlps.join(without)) or
                          ("--encryption-provider-config=" .. tostring(config)),
                        expected = "--encryption-provider-config on every kube-apiserver" }
-    if #with + #without + #missing_file == 0 then
+    if #with + #without + #missing_file + #weak == 0 then
       return ctx.error("no kube-apiserver process in the host facts of any node: the API server "
         .. "flags were not collected")
     end
-    if #without > 0 or #missing_file > 0 then
+    if #without > 0 or #missing_file > 0 or #weak > 0 then
       local parts = {}
       if #without > 0 then
         parts[#parts + 1] = "no --encryption-provider-config on " .. mlps.join(without)
@@ -91,7 +120,14 @@ return {
       if #missing_file > 0 then
         parts[#parts + 1] = "the encryption config does not exist on " .. mlps.join(missing_file)
       end
+      if #weak > 0 then
+        parts[#parts + 1] = "Secrets are not encrypted by the first provider on " .. mlps.join(weak)
+          .. " (expected kms, aescbc, aesgcm or secretbox first)"
+      end
       return ctx.fail(table.concat(parts, "; "), evidence)
+    end
+    if #providers > 0 then
+      return ctx.pass("Secrets encrypted at rest: " .. mlps.join(providers), evidence)
     end
     return ctx.pass("--encryption-provider-config=" .. tostring(config) .. " on " .. mlps.join(with)
       .. "; confirm its first provider for secrets is kms, aescbc, aesgcm or secretbox (not "

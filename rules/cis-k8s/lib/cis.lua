@@ -7,7 +7,7 @@
 -- (s.roles.control_plane). A cluster without any control-plane node (ACK managed, EKS, GKE, ...)
 -- has no such subject, so the rule would vanish from the report. Rules therefore also apply to
 -- one representative node of such a cluster (the first node in document order that has host
--- facts, else the first node) and return `na` with the reason there (cis.managed_na). Node
+-- facts) and return `na` with the reason there (cis.managed_na). Node
 -- rules cannot see the snapshot's flavour (only cluster-scope subjects carry s.flavour), so ACK
 -- is recognised from the Node objects: kubelet versions built by Alibaba Cloud ("-aliyun") or
 -- the node-pool labels ACK puts on every node.
@@ -133,26 +133,26 @@ local function node_is_virtual(node)
 end
 
 -- The representative node of a cluster without control-plane nodes: the first non-virtual
--- Node (document order) that has host facts, else the first non-virtual Node. Cheap for every
--- other node: it stops at the representative.
+-- Node (document order) that has host facts, so that the rule's `requires` can be met and the
+-- finding is the na with its reason, not an error about missing host facts. No node with host
+-- facts (an API-only scan) -> no representative and no finding (the same as before any host
+-- data exists). Cheap for every other node: it stops at the representative.
 local function representative(ctx)
   if not ctx.has_objects("nodes") then return nil end
-  local first
   for _, n in ipairs(ctx.objects("nodes")) do
     if not node_is_virtual(n) then
       local name = dig(n, "metadata", "name")
-      first = first or name
       if name ~= nil and ctx.node_facts(name) ~= nil then return name end
     end
   end
-  return first
+  return nil
 end
 
 -- applies() of control-plane rules: control-plane nodes, plus the representative node of a
 -- cluster that has no control-plane node (it gets `na` from cis.managed_na).
 function M.cp_applies(s, ctx)
   if s.roles.control_plane == true then return true end
-  if s.roles.virtual == true or s.object == nil then return false end
+  if s.roles.virtual == true or s.object == nil or s.facts == nil then return false end
   if representative(ctx) ~= s.name then return false end
   for _, n in ipairs(ctx.objects("nodes")) do
     if node_is_control_plane(ctx, n) then return false end
@@ -295,13 +295,15 @@ function M.files_result(ctx, files, paths, what, expected, test)
 end
 
 -- Plain sorted array of the collected paths under `dir` ("/etc/kubernetes/pki") matching the
--- Lua pattern `pattern` (or all), recursively; the directory itself when `with_dir`.
-function M.files_under(files, dir, pattern, with_dir)
+-- Lua pattern `pattern` (or all), recursively; the directory itself when `with_dir`; entries
+-- recorded as directories (type "directory") left out when `files_only`.
+function M.files_under(files, dir, pattern, with_dir, files_only)
   local out = {}
   if files == nil then return out end
   local prefix = dir .. "/"
   for path, entry in pairs(files) do
     local inside = path:sub(1, #prefix) == prefix or (with_dir and path == dir)
+    if inside and files_only and entry.type == "directory" then inside = false end
     if inside and entry.exists ~= false and (pattern == nil or path:match(pattern)) then
       out[#out + 1] = path
     end

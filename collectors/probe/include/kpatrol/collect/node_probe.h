@@ -22,8 +22,10 @@ std::string shellQuote(std::string_view arg);
 struct ProbeOptions {
   std::string root = "/";  // read files under this root (host root, tests)
   std::string cluster_domain = "cluster.local";
-  std::string cluster_dns;                  // DNS service IP to resolve through; empty: skip
-  std::size_t max_section_bytes = 1 << 20;  // output cap per section
+  std::string cluster_dns;                       // DNS service IP to resolve through; empty: skip
+  std::size_t max_section_bytes = 1 << 20;       // output cap per section
+  std::string external_name = "www.aliyun.com";  // a name outside the cluster to resolve
+  int timeout_seconds = 120;                     // host root: the whole script's time limit
 };
 
 /// The script: a fixed string; the options enter only as shellQuote()d variable assignments.
@@ -38,6 +40,11 @@ struct ProbeResult {
 /// for that fact, the others are kept.
 ProbeResult parseProbeOutput(std::string_view output, std::string_view subject,
                              std::string_view source);
+
+/// Runs the script locally with `shell` (fed on stdin to `shell -s`, in its own process group,
+/// killed at options.timeout_seconds; output capped) and returns what it printed. A timeout
+/// or an oversized output still returns the partial output: the parser reports the cut.
+Result<std::string> runProbeScript(const std::filesystem::path& shell, const ProbeOptions& options);
 
 /// Runs the script locally against a mounted host root (`kpatrol collect node --host-root`).
 Result<ProbeResult> collectHostRoot(const std::filesystem::path& root, const ProbeOptions& options,

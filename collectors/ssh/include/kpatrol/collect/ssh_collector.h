@@ -3,20 +3,33 @@
 // known_hosts, agent/key/password auth, one bastion hop, timeouts, bounded concurrency.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <vector>
 
 #include "kpatrol/collect/node_probe.h"
+#include "kpatrol/collect/ssh_targets.h"
 #include "kpatrol/core/result.h"
 #include "kpatrol/model/snapshot.h"
 
 namespace kpatrol::collect {
 
 struct SshCollectOptions {
-  std::string inventory;  // --ssh-inventory FILE
-  unsigned concurrency = 32;
-  ProbeOptions probe;
+  std::string inventory;          // --ssh-inventory FILE
+  TargetOverrides overrides;      // --ssh-user, --ssh-key, --ssh-port, --ssh-bastion, --ssh-sudo
+  unsigned concurrency = 32;      // --ssh-concurrency: nodes in flight at once
+  std::string known_hosts;        // --ssh-known-hosts; empty: ~/.ssh/known_hosts
+  bool accept_new = false;        // --ssh-accept-new: trust an unknown host key on first use
+  bool hash_known_hosts = false;  // record accepted keys hashed (|1|salt|hash), as HashKnownHosts
+  double timeout_seconds = 10;    // --ssh-timeout: connect, handshake and authentication, each
+  double command_timeout_seconds = 120;  // the probe's run time on the node
+  int keepalive_seconds = 15;
+  std::string password_env;   // --ssh-password-env VAR: the password is read from $VAR
+  std::string password_file;  // --ssh-password-file F: the first line of F
+  std::size_t max_output_bytes = std::size_t{16} << 20;  // the probe's stdout cap per node
+  bool progress = false;  // "ssh: done/total nodes" on stderr (the CLI sets it on a terminal)
+  ProbeOptions probe;     // probe.root: --ssh-root (fixture node roots in tests)
 };
 
 struct NodeCollection {
@@ -24,8 +37,11 @@ struct NodeCollection {
   std::vector<model::CollectionError> errors;
 };
 
-/// Collects host facts of every target. `cluster_nodes` is the snapshot's Node list (may be
-/// null): targets come from it (InternalIP) unless an inventory names them.
+/// Collects host facts of every target. `cluster_nodes` is the snapshot's Node list (an array of
+/// Node objects or a `kind: List`; may be null): targets come from it (InternalIP, else
+/// Hostname) with per-node overrides from the inventory by name; without it, from the
+/// inventory. A node that cannot be reached is an error for its subject ("node/<name>", fact
+/// "*"), never a failed call: the call fails only on bad input (inventory, options).
 Result<NodeCollection> collectSsh(const SshCollectOptions& options,
                                   const model::Json* cluster_nodes);
 

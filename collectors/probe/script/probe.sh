@@ -1,0 +1,515 @@
+# kpatrol node probe, format 1. Read-only: it writes no file, reads no private key and prints
+# no password hash. POSIX sh (dash, bash, busybox ash). The scanner prepends the options as
+# quoted assignments: R (host root, "/" for the live host), D (cluster domain), S (cluster DNS
+# address, may be empty), X (external name to resolve), M (byte cap per section).
+#
+# Output: a header line "KPATROL-PROBE 1 <nonce> max=<M>", then sections
+#   <nonce> begin <name>\n <raw bytes> \n<nonce> end <name> rc=<exit status>\n
+# and, inside a section, items "\n<nonce> item <label>\n". The nonce is drawn on the node at run
+# time and never passed to a child process, so nothing the node's users control (file content,
+# process argv, log lines) can print a marker the parser would accept.
+LC_ALL=C
+export LC_ALL
+PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export PATH
+R=${R%/}
+case $M in '' | *[!0-9]*) M=1048576 ;; esac
+case $S in *[!0-9a-fA-F:.]*) S= ;; esac
+case $D in '' | *[!A-Za-z0-9.-]*) D=cluster.local ;; esac
+case $X in *[!A-Za-z0-9.-]*) X= ;; esac
+F=262144
+
+N=
+if [ -r /proc/sys/kernel/random/uuid ]; then read -r N </proc/sys/kernel/random/uuid; fi
+case $N in
+  ????????-????-????-????-????????????) ;;
+  *) N=$(od -An -N16 -tx1 /dev/urandom 2>/dev/null | tr -d ' \n') ;;
+esac
+[ ${#N} -ge 16 ] || N=$$x$(date +%s 2>/dev/null)x$PPID
+N=KP-$N
+
+HAVE_TIMEOUT=
+command -v timeout >/dev/null 2>&1 && HAVE_TIMEOUT=1
+
+exec 4>&1
+printf 'KPATROL-PROBE 1 %s max=%s\n' "$N" "$M"
+
+# sec <name> <command...>: one section, capped at M+1 bytes (the parser sees the truncation),
+# with the command's exit status. The command runs without fds 3 and 4.
+sec() {
+  _s=$1
+  shift
+  printf '%s begin %s\n' "$N" "$_s"
+  _rc=$({ { "$@" 3>&- 4>&- 2>/dev/null; echo $? >&3; } | head -c $((M + 1)) >&4; } 3>&1)
+  printf '\n%s end %s rc=%s\n' "$N" "$_s" "$_rc"
+}
+item() { printf '\n%s item %s\n' "$N" "$1"; }
+to() {
+  _t=$1
+  shift
+  if [ -n "$HAVE_TIMEOUT" ]; then timeout "$_t" "$@"; else "$@"; fi
+}
+# rp <node path>: NP = the node path with every symbolic link resolved component by
+# component inside R (absolute targets restart at R, ".." stops at R), RP = R/NP. So a link
+# planted in the root cannot lead a read outside it; a link loop gives a path that does not
+# exist.
+rp() {
+  _rest=$1
+  _cur=
+  _n=0
+  while [ -n "$_rest" ]; do
+    _rest=${_rest#/}
+    _c=${_rest%%/*}
+    case $_rest in */*) _rest=${_rest#*/} ;; *) _rest= ;; esac
+    case $_c in
+      '' | .) continue ;;
+      ..)
+        _cur=${_cur%/*}
+        continue
+        ;;
+    esac
+    if [ -L "$R$_cur/$_c" ]; then
+      _n=$((_n + 1))
+      _t=$(readlink "$R$_cur/$_c")
+      if [ $_n -gt 32 ] || [ -z "$_t" ]; then
+        _cur=/.kpatrol-unresolvable-link
+        _rest=
+        break
+      fi
+      case $_t in /*) _cur= ;; esac
+      _rest=$_t/$_rest
+    else
+      _cur=$_cur/$_c
+    fi
+  done
+  NP=${_cur:-/}
+  RP=$R$NP
+  [ "$NP" != / ] || RP=${R:-/}
+}
+rp /proc
+P=$RP
+[ -r "$P/meminfo" ] || P=/proc
+catf() {
+  rp "$1"
+  [ -f "$RP" ] || return 2
+  head -c $F -- "$RP"
+}
+# each <node dir> <pattern> <function>: calls <function> <node path> <path under R> for every
+# entry of the directory (resolved inside R) that matches the pattern, in name order.
+each() {
+  rp "$1"
+  _ed=$NP
+  [ "$_ed" = / ] && _ed=
+  for _ef in "$RP"/$2; do
+    [ -e "$_ef" ] || [ -L "$_ef" ] || continue
+    "$3" "$_ed/${_ef##*/}"
+  done
+}
+# catitems <node path or dir/glob>...: one item per readable regular file, comments dropped.
+catitem() {
+  rp "$1"
+  [ -f "$RP" ] || return 0
+  item "$1"
+  head -c $F -- "$RP" | grep -v -e '^[[:space:]]*#' -e '^[[:space:]]*$'
+}
+catitems() {
+  for _g in "$@"; do
+    case ${_g##*/} in
+      *'*'*) each "${_g%/*}" "${_g##*/}" catitem ;;
+      *) catitem "$_g" ;;
+    esac
+  done
+}
+rd() { { IFS= read -r RD || [ -n "$RD" ]; } 2>/dev/null <"$1"; }
+
+# Processes: pid, uid and name of the Kubernetes components and of the daemons baselines ask
+# about; argv (NUL-separated, as /proc gives it) for the components.
+uid_of() {
+  U=
+  while read -r _k _v _r; do
+    case $_k in Uid:) U=$_v && break ;; esac
+  done <"$P/$1/status"
+}
+KPID=
+KUID=
+XPID=
+XUID=
+for _d in "$P"/[0-9]*; do
+  read -r _c 2>/dev/null <"$_d/comm" || continue
+  case $_c in
+    kubelet | kube-proxy)
+      uid_of "${_d##*/}" 2>/dev/null
+      if [ "$_c" = kubelet ]; then
+        if [ -z "$KPID" ] || { [ "$U" = 0 ] && [ "$KUID" != 0 ]; }; then KPID=${_d##*/} KUID=$U; fi
+      else
+        if [ -z "$XPID" ] || { [ "$U" = 0 ] && [ "$XUID" != 0 ]; }; then XPID=${_d##*/} XUID=$U; fi
+      fi
+      ;;
+  esac
+done
+# argval <pid> <flag>: value of --flag=V or --flag V in the process's argv.
+argval() {
+  [ -n "$1" ] || return 0
+  tr '\0' '\n' <"$P/$1/cmdline" 2>/dev/null | awk -v f="--$2" \
+    '$0 == f { if ((getline v) > 0) print v; exit } index($0, f "=") == 1 { print substr($0, length(f) + 2); exit }'
+}
+argv0() {
+  [ -n "$1" ] || return 0
+  tr '\0' '\n' <"$P/$1/cmdline" 2>/dev/null | head -n 1
+}
+KCFG=$(argval "$KPID" config)
+KDIR=$(argval "$KPID" config-dir)
+KKC=$(argval "$KPID" kubeconfig)
+KBIN=$(argv0 "$KPID")
+[ -n "$KPID" ] || KCFG=/var/lib/kubelet/config.yaml
+
+p_meta() {
+  printf 'uid=%s\n' "$(id -u)"
+  printf 'time=%s\n' "$(date -u +%s)"
+  [ "$P" = /proc ] && printf 'proc=live\n' || printf 'proc=root\n'
+  [ -z "$R" ] && printf 'live=1\n' || printf 'live=0\n'
+  printf 'kubelet_pid=%s\n' "$KPID"
+  printf 'root=%s\n' "$R"
+  printf 'dns=%s\n' "$S"
+}
+p_proc() { head -c 65536 -- "$P/$1"; }
+p_kernel() { head -c 4096 -- "$P/sys/kernel/osrelease" || uname -r; }
+p_hostname() { head -c 4096 -- "$P/sys/kernel/hostname" || catf /etc/hostname; }
+p_processes() {
+  for _d in "$P"/[0-9]*; do
+    read -r _c 2>/dev/null <"$_d/comm" || continue
+    case $_c in
+      kubelet | kube-apiserver | kube-controller | kube-scheduler | etcd | kube-proxy | containerd | dockerd)
+        uid_of "${_d##*/}" 2>/dev/null
+        item "${_d##*/} ${U:--} $_c"
+        head -c 131072 -- "$_d/cmdline"
+        ;;
+      auditd | chronyd | ntpd | systemd-timesyn | sshd | crond | cron | rsyslogd | systemd-journal)
+        item "${_d##*/} - $_c"
+        ;;
+    esac
+  done
+}
+p_version() {
+  case $1 in kubelet) _b=$KBIN ;; *) _b= ;; esac
+  case $_b in /*) ;; *) _b=/usr/bin/$1 ;; esac
+  rp "$_b"
+  if [ ! -x "$RP" ]; then
+    rp "/usr/local/bin/$1"
+    [ -x "$RP" ] || return 127
+  fi
+  to 10 "$RP" --version </dev/null
+}
+kubelet_dropin() {
+  rp "$1"
+  [ -f "$RP" ] || return 0
+  item "dropin $1"
+  head -c $F -- "$RP"
+}
+p_kubelet_config() {
+  if [ -n "$KCFG" ]; then
+    item "config $KCFG"
+    catf "$KCFG"
+  fi
+  [ -z "$KDIR" ] || each "$KDIR" '*.conf' kubelet_dropin
+}
+p_proxy_config() {
+  [ -n "$XPID" ] || return 3
+  _c=$(argval "$XPID" config)
+  [ -n "$_c" ] || return 4
+  item "config $_c"
+  # The file is inside kube-proxy's container: read it through /proc/<pid>/root when this
+  # /proc is the node's (live host, or hostPID), else under R.
+  if read -r _c2 2>/dev/null <"/proc/$XPID/comm" && [ "$_c2" = kube-proxy ] &&
+    [ -f "/proc/$XPID/root$_c" ]; then
+    head -c $F -- "/proc/$XPID/root$_c"
+  else
+    catf "$_c"
+  fi
+}
+# st <node path>: "<path>\0<mode> <uid> <gid> <size> <mtime> <type>\n", or missing/error.
+st() {
+  rp "$1"
+  if [ -e "$RP" ]; then
+    printf '%s\0' "$1"
+    stat -L -c '%a %u %g %s %Y %F' -- "$RP" || printf 'error\n'
+  else
+    printf '%s\0missing\n' "$1"
+  fi
+}
+stglob() { each "$1" '*' st; }
+p_files() {
+  for _f in /etc/kubernetes/manifests/kube-apiserver.yaml \
+    /etc/kubernetes/manifests/kube-controller-manager.yaml \
+    /etc/kubernetes/manifests/kube-scheduler.yaml /etc/kubernetes/manifests/etcd.yaml \
+    /etc/kubernetes/admin.conf /etc/kubernetes/super-admin.conf /etc/kubernetes/scheduler.conf \
+    /etc/kubernetes/controller-manager.conf /etc/kubernetes/kubelet.conf \
+    /etc/kubernetes/bootstrap-kubelet.conf /etc/kubernetes/pki /etc/kubernetes/pki/etcd \
+    /var/lib/kubelet/config.yaml /var/lib/kubelet/kubeconfig /var/lib/kubelet/pki \
+    /etc/systemd/system/kubelet.service /usr/lib/systemd/system/kubelet.service \
+    /lib/systemd/system/kubelet.service /etc/systemd/system/kubelet.service.d/10-kubeadm.conf \
+    /usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf /etc/cni/net.d /var/lib/etcd \
+    /var/lib/kube-proxy/kubeconfig.conf /etc/kubernetes/proxy.conf \
+    /etc/passwd /etc/group /etc/shadow /etc/gshadow /etc/sudoers /etc/ssh/sshd_config \
+    /etc/crontab /boot/grub2/grub.cfg /boot/grub/grub.cfg /etc/security/opasswd \
+    /etc/login.defs /etc/docker/daemon.json /etc/containerd/config.toml \
+    /run/systemd/timesync/synchronized; do
+    st "$_f"
+  done
+  for _d in /etc/kubernetes /etc/kubernetes/manifests /etc/kubernetes/pki \
+    /etc/kubernetes/pki/etcd /var/lib/kubelet/pki /etc/cni/net.d /etc/etcd/ssl \
+    /etc/systemd/system/kubelet.service.d /usr/lib/systemd/system/kubelet.service.d \
+    /lib/systemd/system/kubelet.service.d /etc/ssh; do
+    stglob "$_d"
+  done
+  for _f in "$KCFG" "$KKC" "$(argval "$KPID" client-ca-file)" "$(argval "$XPID" kubeconfig)"; do
+    case $_f in /*) st "$_f" ;; esac
+  done
+  for _d in "$P"/[0-9]*; do
+    read -r _c 2>/dev/null <"$_d/comm" || continue
+    [ "$_c" = etcd ] || continue
+    _e=$(argval "${_d##*/}" data-dir)
+    case $_e in /*) st "$_e" ;; esac
+    break
+  done
+}
+p_passwd() { awk -F: 'NF > 2 { print $1 ":" $3 ":" $4 ":" $7 }' "$R/etc/passwd"; }
+p_group() { awk -F: 'NF > 2 { print $1 ":" $3 }' "$R/etc/group"; }
+# Only the names of accounts whose password field is empty: the field itself is never printed.
+p_shadow() {
+  rp /etc/shadow
+  [ -f "$RP" ] || return 2
+  [ -r "$RP" ] || return 13
+  awk -F: 'NF > 1 && $2 == "" { n = $1; if (n !~ /^[A-Za-z0-9._-]+$/) n = "?"; print "empty " n }
+    END { print "entries " NR }' "$RP"
+}
+p_sshd_effective() {
+  [ -z "$R" ] || return 125
+  command -v sshd >/dev/null 2>&1 || return 127
+  to 10 sshd -T </dev/null
+}
+p_audit_live() {
+  [ -z "$R" ] || return 125
+  command -v auditctl >/dev/null 2>&1 || return 127
+  item status
+  to 5 auditctl -s </dev/null
+  item rules
+  to 5 auditctl -l </dev/null
+}
+profile_item() {
+  rp "$1"
+  [ -f "$RP" ] || return 0
+  item "$1"
+  head -c $F -- "$RP" | grep -E 'TMOUT|umask|autologout'
+}
+p_profile() {
+  for _g in /etc/profile '/etc/profile.d/*.sh' /etc/bashrc /etc/bash.bashrc /etc/csh.cshrc \
+    /etc/csh.login '/etc/profile.d/*.csh' /root/.bashrc /root/.bash_profile; do
+    case ${_g##*/} in
+      *'*'*) each "${_g%/*}" "${_g##*/}" profile_item ;;
+      *) profile_item "$_g" ;;
+    esac
+  done
+}
+p_time_live() {
+  [ -z "$R" ] || return 125
+  if command -v chronyc >/dev/null 2>&1; then
+    item chronyc
+    to 5 chronyc -n tracking </dev/null
+  fi
+  if command -v timedatectl >/dev/null 2>&1; then
+    item timedatectl
+    to 5 timedatectl status </dev/null
+  fi
+  if command -v ntpq >/dev/null 2>&1; then
+    item ntpq
+    to 5 ntpq -pn </dev/null
+  fi
+}
+p_sysctl() {
+  for _k in net/ipv4/ip_forward net/ipv6/conf/all/forwarding vm/overcommit_memory \
+    vm/panic_on_oom vm/swappiness vm/max_map_count kernel/panic kernel/panic_on_oops \
+    kernel/pid_max kernel/threads-max kernel/randomize_va_space kernel/dmesg_restrict \
+    kernel/kptr_restrict kernel/keys/root_maxkeys kernel/keys/root_maxbytes \
+    kernel/softlockup_panic kernel/hung_task_timeout_secs fs/file-max fs/nr_open \
+    fs/inotify/max_user_watches fs/inotify/max_user_instances fs/suid_dumpable \
+    net/netfilter/nf_conntrack_max net/netfilter/nf_conntrack_buckets \
+    net/netfilter/nf_conntrack_tcp_timeout_established net/netfilter/nf_conntrack_udp_timeout \
+    net/netfilter/nf_conntrack_udp_timeout_stream net/nf_conntrack_max net/core/somaxconn \
+    net/core/netdev_max_backlog net/ipv4/tcp_syncookies net/ipv4/tcp_tw_reuse \
+    net/ipv4/tcp_max_syn_backlog net/ipv4/ip_local_port_range \
+    net/ipv4/conf/all/accept_redirects net/ipv4/conf/default/accept_redirects \
+    net/ipv4/conf/all/send_redirects net/ipv4/conf/all/accept_source_route \
+    net/ipv4/conf/all/rp_filter net/ipv4/conf/all/log_martians \
+    net/ipv4/icmp_echo_ignore_broadcasts net/ipv4/neigh/default/gc_thresh1 \
+    net/ipv4/neigh/default/gc_thresh2 net/ipv4/neigh/default/gc_thresh3 \
+    net/ipv6/conf/all/disable_ipv6; do
+    rd "$P/sys/$_k" && printf '%s=%s\n' "$_k" "$RD"
+  done
+  for _f in "$P"/sys/net/bridge/*; do
+    rd "$_f" && printf 'net/bridge/%s=%s\n' "${_f##*/}" "$RD"
+  done
+  return 0
+}
+p_conntrack() {
+  rd "$P/sys/net/netfilter/nf_conntrack_count" && printf 'count=%s\n' "$RD"
+  rd "$P/sys/net/netfilter/nf_conntrack_max" && printf 'max=%s\n' "$RD"
+  item stat
+  head -c 65536 -- "$P/net/stat/nf_conntrack"
+}
+p_limits() {
+  rd "$P/sys/fs/file-nr" && printf 'file-nr=%s\n' "$RD"
+  rd "$P/sys/fs/file-max" && printf 'file-max=%s\n' "$RD"
+  rd "$P/sys/kernel/pid_max" && printf 'pid_max=%s\n' "$RD"
+  rd "$P/sys/kernel/threads-max" && printf 'threads-max=%s\n' "$RD"
+  rd "$P/loadavg" && printf 'loadavg=%s\n' "$RD"
+  set -- "$P"/[0-9]*
+  printf 'processes=%s\n' "$#"
+}
+p_df() {
+  for _d in / /var /var/lib/kubelet /var/lib/containerd /var/lib/docker /var/lib/etcd /var/log; do
+    rp "$_d"
+    [ -d "$RP" ] || continue
+    item "df $_d"
+    df -Pk -- "$RP"
+    item "dfi $_d"
+    df -Pi -- "$RP"
+  done
+}
+p_resolv() {
+  for _f in /etc/resolv.conf /run/systemd/resolve/resolv.conf; do
+    rp "$_f"
+    [ -f "$RP" ] || continue
+    item "$_f"
+    head -c 65536 -- "$RP"
+  done
+}
+now_ns() { date +%s%N; }
+p_dns() {
+  [ -n "$S" ] || return 125
+  if command -v dig >/dev/null 2>&1; then
+    _tool=dig
+  elif command -v nslookup >/dev/null 2>&1; then
+    _tool=nslookup
+  elif command -v getent >/dev/null 2>&1; then
+    _tool=getent
+  else
+    return 127
+  fi
+  for _n in "kubernetes.default.svc.$D" "$X"; do
+    [ -n "$_n" ] || continue
+    item "query $_tool $_n"
+    _t0=$(now_ns)
+    case $_tool in
+      dig) to 10 dig +time=2 +tries=1 "@$S" "$_n" A </dev/null ;;
+      nslookup) to 10 nslookup "$_n" "$S" </dev/null ;;
+      getent) to 10 getent hosts "$_n" </dev/null ;;
+    esac
+    _r=$?
+    _t1=$(now_ns)
+    item "timing $_r $_t0 $_t1"
+  done
+}
+KAWK='{ sub(/\r$/, ""); s = substr($0, 1, 300); k = "" }
+/nf_conntrack: table full/ { k = "conntrack_full" }
+/[Oo]ut of memory: Kill/ { k = "oom_kill" }
+/blocked for more than [0-9]+ seconds/ { k = "hung_task" }
+k != "" { c[k]++; r[k, (c[k] - 1) % 5] = s }
+END {
+  n = split("conntrack_full oom_kill hung_task", ks, " ")
+  for (i = 1; i <= n; i++) {
+    k = ks[i]; print "count " k " " (c[k] + 0)
+    first = c[k] > 5 ? c[k] - 5 : 0
+    for (j = first; j < c[k]; j++) print "sample " k " " r[k, j % 5]
+  }
+}'
+p_kmsg() {
+  if [ -z "$R" ] && command -v dmesg >/dev/null 2>&1 && dmesg >/dev/null 2>&1; then
+    item dmesg
+    dmesg 2>/dev/null | awk "$KAWK"
+    return 0
+  fi
+  for _f in /var/log/kern.log /var/log/messages /var/log/syslog; do
+    rp "$_f"
+    [ -f "$RP" ] && [ -r "$RP" ] || continue
+    item "$_f"
+    tail -c 16777216 -- "$RP" | awk "$KAWK"
+    return 0
+  done
+  return 2
+}
+# Certificates: only the CERTIFICATE blocks of *.crt/*.pem files (a kubelet-client-current.pem
+# also holds the private key: those lines are never printed) and the certificate fields of the
+# kubeconfigs (never their key fields).
+PEMAWK='{ sub(/\r$/, "") }
+/^-----BEGIN / { p = ($0 == "-----BEGIN CERTIFICATE-----") }
+p && /^[A-Za-z0-9+\/= -]*$/ { print; n++ }
+/^-----END / { p = 0 }
+n > 2000 { exit }'
+KCAWK='{ sub(/\r$/, "") }
+/^[ \t]*(client-certificate-data|certificate-authority-data):[ \t]*[A-Za-z0-9+\/=]+[ \t]*$/ {
+  sub(/^[ \t]*/, ""); print }'
+cert_item() {
+  case ${1##*/} in *.key | *-key.pem | *_key.pem | *.key.pem) return 0 ;; esac
+  rp "$1"
+  [ -f "$RP" ] || return 0
+  item "pem $1"
+  head -c $F -- "$RP" | awk "$PEMAWK"
+}
+p_certs() {
+  for _d in /etc/kubernetes/pki /etc/kubernetes/pki/etcd /var/lib/kubelet/pki /etc/etcd/ssl \
+    /etc/kubernetes/ssl; do
+    each "$_d" '*.crt' cert_item
+    each "$_d" '*.pem' cert_item
+  done
+  for _f in /etc/kubernetes/admin.conf /etc/kubernetes/super-admin.conf \
+    /etc/kubernetes/controller-manager.conf /etc/kubernetes/scheduler.conf \
+    /etc/kubernetes/kubelet.conf; do
+    rp "$_f"
+    [ -f "$RP" ] || continue
+    item "kubeconfig $_f"
+    head -c $F -- "$RP" | awk "$KCAWK"
+  done
+}
+
+sec meta p_meta
+sec os-release catf /etc/os-release
+sec redhat-release catf /etc/redhat-release
+sec hostname p_hostname
+sec kernel p_kernel
+sec uptime p_proc uptime
+sec meminfo p_proc meminfo
+sec swaps p_proc swaps
+sec processes p_processes
+sec kubelet-version p_version kubelet
+sec containerd-version p_version containerd
+sec dockerd-version p_version dockerd
+sec kubelet-config p_kubelet_config
+sec kube-proxy-config p_proxy_config
+sec files p_files
+sec passwd p_passwd
+sec group p_group
+sec shadow p_shadow
+sec login-defs catitems /etc/login.defs
+sec pam catitems /etc/pam.d/system-auth /etc/pam.d/password-auth /etc/pam.d/common-password \
+  /etc/pam.d/common-auth /etc/pam.d/common-account /etc/pam.d/sshd /etc/pam.d/login \
+  /etc/pam.d/su /etc/security/pwquality.conf '/etc/security/pwquality.conf.d/*.conf' \
+  /etc/security/faillock.conf
+sec sshd-effective p_sshd_effective
+sec sshd-config catitems /etc/ssh/sshd_config '/etc/ssh/sshd_config.d/*.conf'
+sec audit-live p_audit_live
+sec audit-files catitems /etc/audit/audit.rules '/etc/audit/rules.d/*.rules' \
+  /etc/audit/auditd.conf
+sec profile p_profile
+sec time-live p_time_live
+sec time-files catitems /etc/chrony.conf /etc/chrony/chrony.conf /etc/ntp.conf \
+  /etc/systemd/timesyncd.conf
+sec sysctl p_sysctl
+sec conntrack p_conntrack
+sec limits p_limits
+sec df p_df
+sec resolv p_resolv
+sec dns p_dns
+sec kmsg p_kmsg
+sec certificates p_certs
+printf '%s done\n' "$N"
