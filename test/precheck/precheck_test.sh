@@ -239,6 +239,11 @@ else
     eval '[ $RC -eq 1 ] && [ "$(blockers manifests)" = "upgrade/removed-apis cluster" ] && jq -e "[.blockers[], .warnings[]] | map(.rule_id) | all(. == \"upgrade/removed-apis\" or . == \"upgrade/api-dependents\")" "$(JSON manifests)" >/dev/null'
   check "--manifests: the path is unknown and said so" "$(grep -i path "$(OUT manifests)")" \
     eval 'grep -q "Version path: unknown" "$(OUT manifests)" && jq -e ".from == null" "$(JSON manifests)" >/dev/null'
+  # Fixed manifests: GO (absent kinds are not in the files, not "could not check").
+  sed -i 's#apiVersion: extensions/v1beta1#apiVersion: networking.k8s.io/v1#' "$W/deploy/app.yaml"
+  kp manifests_ok precheck --to 1.29 --manifests "$W/deploy"
+  check "--manifests: current APIs only give GO, exit 0" "$(about manifests_ok) $(grep -A3 Verdict "$(OUT manifests_ok)")" \
+    eval '[ $RC -eq 0 ] && jq -e ".verdict == \"GO\" and .warnings == []" "$(JSON manifests_ok)" >/dev/null'
 fi
 
 # --------------------------------------------------------------------------------------------
