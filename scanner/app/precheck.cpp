@@ -235,6 +235,7 @@ struct Words {
   const char* fix;
   const char* more;
   const char* path;
+  const char* path_ack;
   const char* path_same;
   const char* path_unknown;
   const char* path_hops;
@@ -260,6 +261,7 @@ constexpr Words kEn{
     "fix",
     "... and {} more (see the JSON file)",
     "Version path (control plane, one minor version at a time): {}",
+    "Version path (control plane, one ACK release at a time — the even minor versions): {}",
     "Version path: the cluster is already at {}; nothing to upgrade",
     "Version path: unknown — the snapshot has no cluster version (manifests); target {}",
     "{} steps: upgrade and re-run `kpatrol precheck --to <next>` before each one",
@@ -286,6 +288,7 @@ constexpr Words kZh{
     "修复",
     "……另有 {} 项（见 JSON 文件）",
     "升级路径（控制面每次只升级一个次版本）：{}",
+    "升级路径（控制面每次只升级一个 ACK 版本，即偶数次版本）：{}",
     "升级路径：集群已是 {}，无需升级",
     "升级路径：未知 —— 快照中没有集群版本（清单文件）；目标 {}",
     "共 {} 步：每一步升级前都应重新执行 `kpatrol precheck --to <下一版本>`",
@@ -406,7 +409,9 @@ std::string renderConsole(const Report& report, const std::string& lang, bool co
   } else if (report.path.size() <= 1) {
     out += fmt::format(fmt::runtime(w.path_same), report.from) + "\n";
   } else {
-    out += fmt::format(fmt::runtime(w.path), join(report.path, " → ", 64)) + "\n";
+    const bool ack = report.scan.flavour.starts_with("ack");
+    out +=
+        fmt::format(fmt::runtime(ack ? w.path_ack : w.path), join(report.path, " → ", 64)) + "\n";
     if (report.path.size() > 2)
       out += "  " + fmt::format(fmt::runtime(w.path_hops), report.path.size() - 1) + "\n";
   }

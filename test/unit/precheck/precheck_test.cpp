@@ -161,4 +161,14 @@ TEST_CASE("JSON and console carry the verdict, the path, blockers and the plan")
   const std::string zh = renderConsole(r, "zh", false);
   CHECK(zh.find("结论：不可升级（NO-GO）") != std::string::npos);
   CHECK(zh.find("阻断项（升级前必须修复）") != std::string::npos);
+
+  // ACK managed: the path steps through ACK releases and the control plane is the provider's.
+  r.scan.flavour = "ack-managed";
+  r.path = {"1.28", "1.30"};
+  r.managed_control_plane = true;
+  r.nodes = planNodes({}, {"w1"});
+  const std::string ack = renderConsole(r, "en", false);
+  CHECK(ack.find("one ACK release at a time — the even minor versions): 1.28 → 1.30") !=
+        std::string::npos);
+  CHECK(ack.find("control plane: managed by the provider") != std::string::npos);
 }
