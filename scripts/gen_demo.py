@@ -2907,8 +2907,18 @@ def mlps_facts(n):
 
 
 def mlps_files(n):
-    """File facts the 等保 rules read (added to facts.files)."""
-    return {"/var/log/audit": file_entry("0700")}
+    """File facts the 等保 rules read (added to facts.files; the node probe's file set)."""
+    f = {"/var/log/audit": file_entry("0700"),
+         "/etc/passwd": file_entry("0644"), "/etc/group": file_entry("0644"),
+         "/etc/shadow": file_entry("0640", "root", "shadow"),
+         "/etc/gshadow": file_entry("0640", "root", "shadow"),
+         "/etc/sudoers": file_entry("0440"), "/etc/crontab": file_entry("0600"),
+         "/etc/login.defs": file_entry("0644"), "/etc/ssh/sshd_config": file_entry("0600"),
+         "/boot/grub/grub.cfg": file_entry("0600"), "/boot/grub2/grub.cfg": {"exists": False}}
+    for alg in ("ecdsa", "ed25519", "rsa"):
+        f["/etc/ssh/ssh_host_%s_key" % alg] = file_entry("0600")
+        f["/etc/ssh/ssh_host_%s_key.pub" % alg] = file_entry("0644")
+    return f
 
 
 def build_mlps_objects():

@@ -140,3 +140,14 @@ TEST_CASE("flavour detection") {
       {{"metadata", {{"name", "kubeadm-config"}, {"namespace", "kube-system"}}}}};
   CHECK(detectFlavour("v1.29.0", &plain, &cms) == "kubeadm");
 }
+
+TEST_CASE("resource lists: plurals without subresources") {
+  auto r = parseResourceList(R"({"kind":"APIResourceList","groupVersion":"v1","resources":[
+      {"name":"pods","namespaced":true,"kind":"Pod"},{"name":"pods/log","kind":"Pod"},
+      {"name":"nodes","namespaced":false,"kind":"Node"}]})");
+  REQUIRE(r);
+  CHECK(*r == std::vector<std::string>{"pods", "nodes"});
+  CHECK_FALSE(parseResourceList("[]"));
+  CHECK(groupVersionPath("v1") == "/api/v1");
+  CHECK(groupVersionPath("apps/v1") == "/apis/apps/v1");
+}

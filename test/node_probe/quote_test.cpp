@@ -14,21 +14,21 @@ using kpatrol::test::run;
 
 namespace {
 
-std::vector<std::string> shells() {
-  std::vector<std::string> out = {"/bin/sh"};
-  for (const char* s : {"/usr/bin/dash", "/bin/dash", "/usr/bin/bash", "/bin/bash"}) {
-    if (std::filesystem::exists(s)) {
-      out.emplace_back(s);
-      break;
-    }
+// Each shell as the argv prefix that runs it: sh, dash, bash and busybox's ash when installed.
+std::vector<std::vector<std::string>> shells() {
+  std::vector<std::vector<std::string>> out = {{"/bin/sh"}};
+  for (const char* s : {"/usr/bin/dash", "/usr/bin/bash"}) {
+    if (std::filesystem::exists(s)) out.push_back({s});
   }
-  for (const char* s : {"/usr/bin/bash", "/bin/bash"}) {
-    if (std::filesystem::exists(s)) {
-      out.emplace_back(s);
-      break;
-    }
-  }
+  if (std::filesystem::exists("/usr/bin/busybox")) out.push_back({"/usr/bin/busybox", "sh"});
   return out;
+}
+
+std::string runIn(const std::vector<std::string>& shell, const std::string& command, int* status) {
+  std::vector<std::string> argv = shell;
+  argv.push_back("-c");
+  argv.push_back(command);
+  return run(argv, status);
 }
 
 const std::vector<std::string> kHostile = {
@@ -62,10 +62,10 @@ TEST_CASE("shellQuote: every shell prints back exactly the input") {
   std::filesystem::remove("/tmp/kpatrol-quote-pwned");
   for (const auto& sh : shells()) {
     for (const auto& input : kHostile) {
-      CAPTURE(sh);
+      CAPTURE(sh.front());
       CAPTURE(input);
       int status = -1;
-      std::string out = run({sh, "-c", "printf %s " + shellQuote(input)}, &status);
+      std::string out = runIn(sh, "printf %s " + shellQuote(input), &status);
       CHECK(status == 0);
       CHECK(out == input);
     }
@@ -94,4 +94,12 @@ TEST_CASE("shellQuote: the format is the POSIX single-quote form") {
   CHECK(shellQuote("") == "''");
   CHECK(shellQuote("abc") == "'abc'");
   CHECK(shellQuote("it's") == "'it'\\''s'");
+}
+
+TEST_CASE("the script fits in one `sh -c` argument") {
+  // Linux limits one argv string to 128 KiB (MAX_ARG_STRLEN); the SSH collector sends the
+  // script as one quoted word.
+  kpatrol::collect::ProbeOptions o;
+  o.root = std::string(4096, '\'');
+  CHECK(shellQuote(kpatrol::collect::probeScript(o)).size() < 100 * 1024);
 }

@@ -2,7 +2,9 @@
 // The whole probe script run by real shells against the fixture node roots (a copy of
 // fixtures/nodes/roots/<name> with its modes), through collectHostRoot / runProbeScript.
 #include <doctest/doctest.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -155,6 +157,9 @@ TEST_CASE("master root: the facts the rules read") {
     CHECK(p["kube-controller-manager"]["argv"][0] == "kube-controller-manager");
     CHECK(p["kube-scheduler"]["pid"] == 2383);
     CHECK(p["etcd"]["argv"][1] == "--data-dir=/var/lib/etcd");
+    // Only the allow-listed ETCD_ TLS variables, never the rest of the environment.
+    CHECK(p["etcd"]["env"] == Json{{"ETCD_PEER_CLIENT_CERT_AUTH", "true"},
+                                   {"ETCD_KEY_FILE", "/etc/kubernetes/pki/etcd/server.key"}});
     CHECK(p["kube-proxy"]["pid"] == 3101);
     CHECK(p["containerd"]["pid"] == 812);  // not the containerd-shim
     CHECK_FALSE(p.contains("dockerd"));
@@ -528,6 +533,11 @@ TEST_CASE("hostile root: no forged section, no crash, bounded output") {
   CHECK(f["kernel_messages"]["conntrack_full"]["count"] == 1);
   CHECK(f["kernel_messages"]["conntrack_full"]["samples"][0].get<std::string>().size() <= 300);
   CHECK(r.facts["files"].contains("/etc/kubernetes/pki/evil\nKP-1 item pem x.crt"));
+  // Links under proc are refused: no swap, no sysctl read through them, no process from them.
+  CHECK_FALSE(f.contains("swap"));
+  CHECK_FALSE(f["sysctl"].contains("net.ipv4.ip_forward"));
+  CHECK_FALSE(f["sysctl"].contains("vm.swappiness"));
+  CHECK_FALSE(f["processes"].contains("kube-scheduler"));
 }
 
 TEST_CASE("the script leaves every root unchanged") {
@@ -599,6 +609,69 @@ TEST_CASE("cluster DNS probing: the tool is recorded, a dead server is a failed 
   CHECK(res["queries"][1]["kind"] == "external");
 }
 
+TEST_CASE("cluster DNS probing against a live responder: answers and latency") {
+  if (::getuid() != 0) {
+    MESSAGE("skipped: binding port 53 needs root");
+    return;
+  }
+  // The responder listens on a private loopback address, so it cannot clash with a resolver.
+  const std::string addr = "127.0.83.53";
+  int in[2];
+  int out[2];
+  REQUIRE(::pipe(in) == 0);
+  REQUIRE(::pipe(out) == 0);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(in[0], 0);
+    ::dup2(out[1], 1);
+    ::close(in[1]);
+    ::close(out[0]);
+    std::string script = std::string(KPATROL_SOURCE_DIR) + "/test/node_probe/dns_responder.py";
+    ::execlp("python3", "python3", script.c_str(), addr.c_str(), "53", nullptr);
+    ::_exit(127);
+  }
+  ::close(in[0]);
+  ::close(out[1]);
+  char buf[16] = {};
+  ssize_t n = ::read(out[0], buf, sizeof buf - 1);
+  bool ready = n > 0 && std::string(buf).starts_with("ready");
+  if (ready) {
+    ScratchDir tmp;
+    const fs::path root = tmp.path() / "w";
+    prepareRoot("worker", root);
+    ProbeOptions o;
+    o.cluster_dns = addr;
+    o.external_name = "www.example.invalid";
+    ProbeResult r = collect(root, o);
+    const Json& res = r.facts["dns"]["resolution"];
+    CAPTURE(res.dump());
+    CHECK(res["server"] == addr);
+    REQUIRE(res["queries"].size() == 2);
+    if (res["tool"] == "getent") {
+      MESSAGE("no dig or nslookup here (bind9-dnsutils): getent cannot target the server");
+      ::close(in[1]);
+      ::close(out[0]);
+      ::kill(pid, SIGTERM);
+      ::waitpid(pid, nullptr, 0);
+      return;
+    }
+    const Json& q = res["queries"][0];
+    CHECK(q["ok"] == true);
+    CHECK(q["status"] == "NOERROR");
+    CHECK(q["answers"] == Json::array({"10.96.0.1"}));
+    CHECK(q["query_time_ms"].is_number());
+    CHECK(q["query_time_ms"].get<double>() < 5000);
+    CHECK(res["queries"][1]["ok"] == false);
+    CHECK(res["queries"][1]["status"] == "NXDOMAIN");
+  }
+  ::close(in[1]);  // EOF on stdin stops the responder
+  ::close(out[0]);
+  int status = 0;
+  ::kill(pid, SIGTERM);
+  ::waitpid(pid, &status, 0);
+  CHECK(ready);
+}
+
 TEST_CASE("hostile options are quoted: no injection, unsafe values dropped by the script") {
   ScratchDir tmp;
   const fs::path root = tmp.path() / "w";
@@ -631,6 +704,36 @@ TEST_CASE("host root: a hanging node binary is cut by the time limit") {
   REQUIRE(r.ok());
   CHECK(errorFacts(r.value()).count("*") == 1);
   CHECK(r.value().facts["os"]["id"] == "centos");  // what came before the hang is kept
+}
+
+TEST_CASE("the script as one `sh -c` argument (the SSH form) gives the same facts") {
+  ScratchDir tmp;
+  const fs::path root = tmp.path() / "m";
+  prepareRoot("kubeadm-master", root);
+  ProbeOptions o;
+  o.root = root.string();
+  int status = -1;
+  std::string out =
+      kpatrol::test::run({"/bin/sh", "-c", kpatrol::collect::probeScript(o)}, &status);
+  CHECK(status == 0);
+  ProbeResult viaArg = parseProbeOutput(out, "node/fixture", "ssh");
+  ProbeResult viaStdin = collect(root);
+  for (const char* k : {"processes", "kubelet", "files", "certificates", "accounts", "conntrack"}) {
+    CAPTURE(k);
+    CHECK(viaArg.facts[k] == viaStdin.facts[k]);
+  }
+  CHECK(viaArg.errors.size() == viaStdin.errors.size());
+  CHECK(viaArg.errors.front().source == "ssh");
+}
+
+TEST_CASE("live host (root /): runs read-only, live commands allowed, nothing throws") {
+  ProbeResult r = collect("/");
+  CHECK(r.facts.contains("os"));
+  CHECK(r.facts.contains("kernel"));
+  CHECK(r.facts.contains("memory"));
+  CHECK(r.facts.contains("files"));
+  CHECK_NOTHROW((void)r.facts.dump());
+  for (const auto& e : r.errors) MESSAGE("live: " << e.fact << ": " << e.message);
 }
 
 TEST_CASE("host root: errors are values") {

@@ -3,8 +3,11 @@
 // lists, kubelet configz, and the snapshot document.
 #include "kpatrol/collect/api_collector.h"
 
+#include <algorithm>
 #include <atomic>
+#include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -133,6 +136,31 @@ Result<nlohmann::json> getJson(Connection& conn, Credentials& creds, const std::
   return doc;
 }
 
+// Keeps the targets whose group version lists their plural (GET /api/v1, /apis/<gv>): a
+// group can be served without every kind kpatrol knows (csidrivers on old servers). When a
+// resource list cannot be read, its kinds are tried anyway.
+std::vector<ListTarget> servedTargets(std::vector<ListTarget> targets, Connection& conn,
+                                      Credentials& creds, const FetchOptions& fo) {
+  std::map<std::string, std::optional<std::vector<std::string>>> lists;
+  for (const auto& t : targets) lists[t.group_version];
+  for (auto& [gv, plurals] : lists) {
+    auto r = api::fetch(conn, creds, api::groupVersionPath(gv), fo);
+    if (!r || r->status != 200) continue;
+    auto parsed = api::parseResourceList(r->body);
+    if (parsed) plurals = std::move(*parsed);
+  }
+  std::vector<ListTarget> out;
+  for (auto& t : targets) {
+    const auto& plurals = lists[t.group_version];
+    if (plurals && std::find(plurals->begin(), plurals->end(), t.plural) == plurals->end()) {
+      spdlog::debug("{} is not served by {}; not collected", t.plural, t.group_version);
+      continue;
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
 struct KindOutcome {
   bool done = false;
   Result<model::Json> items = makeError(Errc::kInternal, "not collected");
@@ -185,7 +213,8 @@ Result<model::Json> collectApi(const ApiCollectOptions& options) {
   if (!apis_doc) return std::move(apis_doc).error();
   auto served = api::parseDiscovery(api_doc->dump(), apis_doc->dump());
   if (!served) return fatal(config, served.error());
-  const auto targets = api::planTargets(*served, options.namespace_);
+  const auto targets =
+      servedTargets(api::planTargets(*served, options.namespace_), **conn0, creds, discovery_fo);
   if (options.planned) options.planned(targets.size());
 
   std::vector<KindOutcome> outcomes(targets.size());

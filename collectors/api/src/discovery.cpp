@@ -105,4 +105,24 @@ std::vector<ListTarget> planTargets(const ServedGroups& served, const std::strin
   return out;
 }
 
+Result<std::vector<std::string>> parseResourceList(std::string_view body) {
+  const auto doc = nlohmann::json::parse(body, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object() || !doc.contains("resources") ||
+      !doc["resources"].is_array()) {
+    return makeError(Errc::kParse, "not an APIResourceList");
+  }
+  std::vector<std::string> out;
+  for (const auto& r : doc["resources"]) {
+    if (!r.is_object() || !r.contains("name") || !r["name"].is_string()) continue;
+    std::string name = r["name"].get<std::string>();
+    if (name.find('/') == std::string::npos) out.push_back(std::move(name));
+  }
+  return out;
+}
+
+std::string groupVersionPath(const std::string& group_version) {
+  return group_version.find('/') == std::string::npos ? "/api/" + group_version
+                                                      : "/apis/" + group_version;
+}
+
 }  // namespace kpatrol::collect::api

@@ -40,4 +40,11 @@ struct ListTarget {
 /// listed in kube-system only; events are Warning events only.
 std::vector<ListTarget> planTargets(const ServedGroups& served, const std::string& ns);
 
+/// The resource plurals an APIResourceList (GET /api/v1, /apis/<group>/<version>) serves
+/// (subresources such as pods/log left out); an error when the body is not such a list.
+Result<std::vector<std::string>> parseResourceList(std::string_view body);
+
+/// The discovery path of a group version: /api/v1 or /apis/<group>/<version>.
+std::string groupVersionPath(const std::string& group_version);
+
 }  // namespace kpatrol::collect::api

@@ -112,7 +112,6 @@ class HttpShare {
     curl_share_setopt(share_, CURLSHOPT_UNLOCKFUNC, &HttpShare::unlock);
     curl_share_setopt(share_, CURLSHOPT_USERDATA, this);
     curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
     curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
   }
   ~HttpShare() { curl_share_cleanup(share_); }
@@ -230,8 +229,15 @@ Result<std::unique_ptr<Connection>> Connection::create(const ClientConfig& confi
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https,http");
+  // No TLS session resumption, like kubectl: connections are kept alive and reused instead,
+  // and some servers that ask for client certificates refuse resumed sessions.
+  curl_easy_setopt(c, CURLOPT_SSL_SESSIONID_CACHE, 0L);
   if (im.connect_to) curl_easy_setopt(c, CURLOPT_CONNECT_TO, im.connect_to.get());
-  if (!config.proxy_url.empty()) curl_easy_setopt(c, CURLOPT_PROXY, config.proxy_url.c_str());
+  if (!config.proxy_url.empty()) {
+    // proxy-url replaces the environment's proxy settings, NO_PROXY included (as in kubectl).
+    curl_easy_setopt(c, CURLOPT_PROXY, config.proxy_url.c_str());
+    curl_easy_setopt(c, CURLOPT_NOPROXY, "");
+  }
   if (config.insecure_skip_tls_verify) {
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
@@ -370,8 +376,14 @@ Result<HttpResponse> fetch(Connection& conn, Credentials& credentials, const std
                                            ": the collection time limit (--collect-timeout) "
                                            "was reached");
     }
+    const bool budget_bound = left < options.request_timeout;
     auto resp = conn.get(path, std::min(options.request_timeout, left), options.max_body);
     std::optional<std::chrono::milliseconds> delay;
+    if (!resp && resp.error().code == Errc::kTimeout && budget_bound) {
+      return makeError(Errc::kTimeout, "GET " + conn.urlFor(path) +
+                                           ": the collection time limit (--collect-timeout) "
+                                           "was reached before it answered");
+    }
     if (!resp) {
       if (!conn.lastTransient()) return resp;
       delay = retryDelay(options.retry, attempt, std::nullopt, uniform(rng));

@@ -45,7 +45,7 @@ struct HttpResponse {
   std::string url;
 };
 
-/// Shared by every connection: DNS, TLS session and connection caches (a curl share).
+/// Shared by every connection: the DNS and connection caches (a curl share).
 class HttpShare;
 std::shared_ptr<HttpShare> makeHttpShare();
 

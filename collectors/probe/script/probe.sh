@@ -35,12 +35,13 @@ exec 4>&1
 printf 'KPATROL-PROBE 1 %s max=%s\n' "$N" "$M"
 
 # sec <name> <command...>: one section, capped at M+1 bytes (the parser sees the truncation),
-# with the command's exit status. The command runs without fds 3 and 4.
+# with the command's exit status. The command runs without fds 3 and 4, and with stdin from
+# /dev/null (when the script itself is fed on stdin, nothing may read the rest of it).
 sec() {
   _s=$1
   shift
   printf '%s begin %s\n' "$N" "$_s"
-  _rc=$({ { "$@" 3>&- 4>&- 2>/dev/null; echo $? >&3; } | head -c $((M + 1)) >&4; } 3>&1)
+  _rc=$({ { "$@" </dev/null 3>&- 4>&- 2>/dev/null; echo $? >&3; } | head -c $((M + 1)) >&4; } 3>&1)
   printf '\n%s end %s rc=%s\n' "$N" "$_s" "$_rc"
 }
 item() { printf '\n%s item %s\n' "$N" "$1"; }
@@ -88,7 +89,23 @@ rp() {
 }
 rp /proc
 P=$RP
+# PLIVE: P is a real procfs (the live /proc, or the node's mounted at R/proc), whose own links
+# (/proc/net -> self/net) are the kernel's and are read as they are.
+PLIVE=
 [ -r "$P/meminfo" ] || P=/proc
+[ "$(stat -f -c %T "$P" 2>/dev/null)" = proc ] && PLIVE=1
+# pp <path under /proc>: RP = the file to read. A real /proc has no links on these paths, so
+# under a root any link (proc/meminfo -> /etc/shadow) makes the file unreadable.
+pp() {
+  if [ -n "$PLIVE" ]; then
+    RP=$P/$1
+  else
+    rp "/proc/$1"
+    [ "$NP" = "/proc/$1" ] || RP=$R/.kpatrol-link-refused
+  fi
+}
+# pidok <pid dir>: a process directory and its files are not links (a real /proc has none).
+pidok() { [ ! -L "$1" ] && [ ! -L "$1/comm" ] && [ ! -L "$1/cmdline" ] && [ ! -L "$1/status" ]; }
 catf() {
   rp "$1"
   [ -f "$RP" ] || return 2
@@ -120,7 +137,12 @@ catitems() {
     esac
   done
 }
-rd() { { IFS= read -r RD || [ -n "$RD" ]; } 2>/dev/null <"$1"; }
+# rd <file>: RD = its first line. Not the read builtin: shells read byte by byte, and integer
+# sysctls answer a read at a non-zero offset with end-of-file (only the first digit).
+rd() {
+  RD=$(head -n 1 -- "$1" 2>/dev/null)
+  [ -n "$RD" ]
+}
 
 # Processes: pid, uid and name of the Kubernetes components and of the daemons baselines ask
 # about; argv (NUL-separated, as /proc gives it) for the components.
@@ -135,6 +157,7 @@ KUID=
 XPID=
 XUID=
 for _d in "$P"/[0-9]*; do
+  pidok "$_d" || continue
   read -r _c 2>/dev/null <"$_d/comm" || continue
   case $_c in
     kubelet | kube-proxy)
@@ -172,17 +195,33 @@ p_meta() {
   printf 'root=%s\n' "$R"
   printf 'dns=%s\n' "$S"
 }
-p_proc() { head -c 65536 -- "$P/$1"; }
-p_kernel() { head -c 4096 -- "$P/sys/kernel/osrelease" || uname -r; }
-p_hostname() { head -c 4096 -- "$P/sys/kernel/hostname" || catf /etc/hostname; }
+p_proc() {
+  pp "$1"
+  head -c 65536 -- "$RP"
+}
+p_kernel() {
+  pp sys/kernel/osrelease
+  head -c 4096 -- "$RP" || uname -r
+}
+p_hostname() {
+  pp sys/kernel/hostname
+  head -c 4096 -- "$RP" || catf /etc/hostname
+}
 p_processes() {
   for _d in "$P"/[0-9]*; do
+    pidok "$_d" || continue
     read -r _c 2>/dev/null <"$_d/comm" || continue
     case $_c in
       kubelet | kube-apiserver | kube-controller | kube-scheduler | etcd | kube-proxy | containerd | dockerd)
         uid_of "${_d##*/}" 2>/dev/null
         item "${_d##*/} ${U:--} $_c"
         head -c 131072 -- "$_d/cmdline"
+        # etcd also takes its TLS settings from the environment (CIS 2.x): only these names,
+        # which hold paths and booleans, never other variables.
+        if [ "$_c" = etcd ] && [ ! -L "$_d/environ" ]; then
+          item "env ${_d##*/}"
+          tr '\0' '\n' <"$_d/environ" | grep -E '^ETCD_(CERT_FILE|KEY_FILE|CLIENT_CERT_AUTH|TRUSTED_CA_FILE|AUTO_TLS|PEER_CERT_FILE|PEER_KEY_FILE|PEER_CLIENT_CERT_AUTH|PEER_TRUSTED_CA_FILE|PEER_AUTO_TLS|DATA_DIR|CIPHER_SUITES)=' | head -c 8192
+        fi
         ;;
       auditd | chronyd | ntpd | systemd-timesyn | sshd | crond | cron | rsyslogd | systemd-journal)
         item "${_d##*/} - $_c"
@@ -208,8 +247,11 @@ kubelet_dropin() {
 }
 p_kubelet_config() {
   if [ -n "$KCFG" ]; then
-    item "config $KCFG"
-    catf "$KCFG"
+    rp "$KCFG"
+    if [ -f "$RP" ]; then
+      item "config $KCFG"
+      head -c $F -- "$RP"
+    fi
   fi
   [ -z "$KDIR" ] || each "$KDIR" '*.conf' kubelet_dropin
 }
@@ -266,6 +308,7 @@ p_files() {
     case $_f in /*) st "$_f" ;; esac
   done
   for _d in "$P"/[0-9]*; do
+    pidok "$_d" || continue
     read -r _c 2>/dev/null <"$_d/comm" || continue
     [ "$_c" = etcd ] || continue
     _e=$(argval "${_d##*/}" data-dir)
@@ -326,7 +369,11 @@ p_time_live() {
     to 5 ntpq -pn </dev/null
   fi
 }
+# One grep for every sysctl ("<path under /proc/sys>:<value>"): a fork per value would be
+# slow, and the read builtin cannot read integer sysctls (see rd).
 p_sysctl() {
+  cd "$P/sys" 2>/dev/null || return 2
+  set --
   for _k in net/ipv4/ip_forward net/ipv6/conf/all/forwarding vm/overcommit_memory \
     vm/panic_on_oom vm/swappiness vm/max_map_count kernel/panic kernel/panic_on_oops \
     kernel/pid_max kernel/threads-max kernel/randomize_va_space kernel/dmesg_restrict \
@@ -343,26 +390,31 @@ p_sysctl() {
     net/ipv4/conf/all/rp_filter net/ipv4/conf/all/log_martians \
     net/ipv4/icmp_echo_ignore_broadcasts net/ipv4/neigh/default/gc_thresh1 \
     net/ipv4/neigh/default/gc_thresh2 net/ipv4/neigh/default/gc_thresh3 \
-    net/ipv6/conf/all/disable_ipv6; do
-    rd "$P/sys/$_k" && printf '%s=%s\n' "$_k" "$RD"
+    net/ipv6/conf/all/disable_ipv6 net/bridge/*; do
+    [ -f "$_k" ] && [ ! -L "$_k" ] && set -- "$@" "$_k"
   done
-  for _f in "$P"/sys/net/bridge/*; do
-    rd "$_f" && printf 'net/bridge/%s=%s\n' "${_f##*/}" "$RD"
-  done
+  [ $# -gt 0 ] || return 2
+  grep -H '' -- "$@" | head -n 200
   return 0
 }
+# prd <key> <path under /proc>: "key=<first line>" when readable.
+prd() {
+  pp "$2"
+  rd "$RP" && printf '%s=%s\n' "$1" "$RD"
+}
 p_conntrack() {
-  rd "$P/sys/net/netfilter/nf_conntrack_count" && printf 'count=%s\n' "$RD"
-  rd "$P/sys/net/netfilter/nf_conntrack_max" && printf 'max=%s\n' "$RD"
+  prd count sys/net/netfilter/nf_conntrack_count
+  prd max sys/net/netfilter/nf_conntrack_max
   item stat
-  head -c 65536 -- "$P/net/stat/nf_conntrack"
+  pp net/stat/nf_conntrack
+  head -c 65536 -- "$RP"
 }
 p_limits() {
-  rd "$P/sys/fs/file-nr" && printf 'file-nr=%s\n' "$RD"
-  rd "$P/sys/fs/file-max" && printf 'file-max=%s\n' "$RD"
-  rd "$P/sys/kernel/pid_max" && printf 'pid_max=%s\n' "$RD"
-  rd "$P/sys/kernel/threads-max" && printf 'threads-max=%s\n' "$RD"
-  rd "$P/loadavg" && printf 'loadavg=%s\n' "$RD"
+  prd file-nr sys/fs/file-nr
+  prd file-max sys/fs/file-max
+  prd pid_max sys/kernel/pid_max
+  prd threads-max sys/kernel/threads-max
+  prd loadavg loadavg
   set -- "$P"/[0-9]*
   printf 'processes=%s\n' "$#"
 }

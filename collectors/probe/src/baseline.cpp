@@ -47,15 +47,9 @@ Json parseLoginDefs(std::string_view raw) {
     if (line.empty() || line.front() == '#') continue;
     auto f = text::fields(line);
     if (f.size() < 2) continue;
-    out[text::sanitize(f[0])] = scalar(f[1]);
-  }
-  // UMASK is octal text: keep it as written, not as a decimal number.
-  for (const char* k : {"UMASK", "HOME_MODE"}) {
-    if (out.contains(k) && out[k].is_number()) {
-      char buf[16];
-      std::snprintf(buf, sizeof buf, "%03lld", static_cast<long long>(out[k].get<std::int64_t>()));
-      out[k] = buf;
-    }
+    // Modes are octal text: keep them as written ("027"), not as decimal numbers.
+    bool octal = f[0] == "UMASK" || f[0] == "HOME_MODE";
+    out[text::sanitize(f[0])] = octal ? Json(text::sanitize(f[1])) : scalar(f[1]);
   }
   return out;
 }
@@ -219,10 +213,14 @@ Json parseSshdConfigFiles(const std::vector<Item>& files) {
       {"usepam", "no"},
       {"port", "22"},
   };
+  Json defaulted = Json::array();
   for (const auto& [k, v] : defaults) {
-    if (!out.contains(k)) out[k] = v;
+    if (!out.contains(k)) {
+      out[k] = v;
+      defaulted.push_back(k);
+    }
   }
-  return out;
+  return Json{{"settings", out}, {"defaulted", defaulted}};
 }
 
 Json parseAuditctlStatus(std::string_view raw) {

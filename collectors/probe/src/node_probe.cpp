@@ -199,8 +199,22 @@ struct Assembler {
         {"systemd-journal", "systemd-journald"}};
     Json procs = Json::object();
     Json services = Json::object();
+    std::map<std::int64_t, Json> envs;
     for (const auto& item : items(*s)) {
       auto f = text::fields(item.label);
+      if (f.size() == 2 && f[0] == "env") {
+        if (auto pid = text::toInt(f[1])) {
+          Json env = Json::object();
+          for (auto line : text::lines(item.body)) {
+            auto eq = line.find('=');
+            if (eq != std::string_view::npos && text::startsWith(line, "ETCD_")) {
+              env[std::string(line.substr(0, eq))] = text::sanitize(line.substr(eq + 1));
+            }
+          }
+          envs[*pid] = std::move(env);
+        }
+        continue;
+      }
       if (f.size() != 3) continue;
       auto pid = text::toInt(f[0]);
       if (!pid) continue;
@@ -229,6 +243,10 @@ struct Assembler {
         if (cur_root == new_root && (*cur)["pid"].get<std::int64_t>() < *pid) continue;
       }
       procs[c->second] = std::move(entry);
+    }
+    for (auto& [name, p] : procs.items()) {
+      auto e = envs.find(p["pid"].get<std::int64_t>());
+      if (e != envs.end()) p["env"] = e->second;
     }
     facts()["processes"] = std::move(procs);
     facts()["services"] = std::move(services);
@@ -424,7 +442,10 @@ struct Assembler {
         bool main = false;
         for (const auto& i : it) main = main || i.label == "/etc/ssh/sshd_config";
         if (main) {
-          sshd = {{"source", "sshd_config"}, {"settings", parseSshdConfigFiles(it)}};
+          Json parsed = parseSshdConfigFiles(it);
+          sshd = {{"source", "sshd_config"},
+                  {"settings", parsed["settings"]},
+                  {"defaulted", parsed["defaulted"]}};
         } else {
           error("sshd", "/etc/ssh/sshd_config not readable and sshd -T not available");
         }

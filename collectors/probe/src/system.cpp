@@ -8,7 +8,8 @@ namespace kpatrol::collect::probe {
 Json parseSysctlLines(std::string_view raw) {
   Json out = Json::object();
   for (auto line : text::lines(raw)) {
-    auto eq = line.find('=');
+    // "key=value", or grep -H's "path:value" (neither separator occurs in keys).
+    auto eq = line.find_first_of("=:");
     if (eq == std::string_view::npos || eq == 0) continue;
     std::string key(line.substr(0, eq));
     bool ok = true;

@@ -93,7 +93,7 @@ Result<Json> parseShadowSummary(std::string_view text);
 
 // ---- kernel tables and usage -------------------------------------------------------------
 
-/// `key=value` lines; "/" in keys becomes "." (sysctl names).
+/// `key=value` or `key:value` (grep -H) lines; "/" in keys becomes "." (sysctl names).
 Json parseSysctlLines(std::string_view text);
 /// /proc/net/stat/nf_conntrack: per-CPU hex rows summed -> {insert_failed, drop, early_drop,
 /// ...every column}.
@@ -123,8 +123,10 @@ Json parseLoginDefs(std::string_view text);
 Json parsePam(const std::vector<Item>& files);
 /// `sshd -T`: {keyword (lower case): value}.
 Json parseSshdT(std::string_view text);
-/// sshd_config plus drop-ins: the effective global settings (first value wins, Include
-/// followed among the given files, Match blocks ignored), keys in lower case.
+/// sshd_config plus drop-ins: {"settings": the effective global settings (first value wins,
+/// Include followed among the given files, Match blocks ignored, keys in lower case, OpenSSH's
+/// upstream defaults for the keys baselines read), "defaulted": [keys that took a default]}.
+/// Distributions patch some defaults (RHEL 7/8 permit root login): `sshd -T` is preferred.
 Json parseSshdConfigFiles(const std::vector<Item>& files);
 /// `auditctl -s`: {enabled: N, ...}; `auditctl -l` or rules files: rule count.
 Json parseAuditctlStatus(std::string_view text);
