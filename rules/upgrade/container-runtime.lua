@@ -1,6 +1,7 @@
 -- The node's container runtime works with the target kubelet:
 --   docker:// with a target >= 1.24 -> fail (dockershim removed), unless the node uses
---     cri-dockerd (kubeadm cri-socket annotation or --container-runtime-endpoint) -> pass with a note;
+--     cri-dockerd (kubeadm cri-socket annotation, the kubelet's --container-runtime-endpoint or
+--     the probe's container_runtime.endpoint) -> pass with a note;
 --   containerd < 1.6 with a target >= 1.26 -> fail (CRI v1alpha2 removed);
 --   containerd 1.x: target >= 1.36 -> fail (containerd 2.0 required), 1.35 -> warn (last release
 --     supporting 1.x).
@@ -48,6 +49,9 @@ return {
       local endpoint = nil
       if s.facts ~= nil and s.facts.kubelet ~= nil then
         endpoint = ctx.flag(s.facts.kubelet.args, "container-runtime-endpoint")
+      end
+      if endpoint == nil and s.facts ~= nil and s.facts.container_runtime ~= nil then
+        endpoint = s.facts.container_runtime.endpoint
       end
       local via = (socket and tostring(socket):find("cri%-dockerd")) or (endpoint and tostring(endpoint):find("cri%-dockerd"))
       if via then
