@@ -119,6 +119,8 @@ std::vector<engine::PackSource> installedPlugins(std::vector<engine::LoadMessage
 void addPluginCommands(CLI::App& app, GlobalOptions& global);
 
 void addScanCommand(CLI::App& app, GlobalOptions& global);
+/// `kpatrol precheck --to VERSION` (cmd_precheck.cpp): the upgrade pre-check verdict.
+void addPrecheckCommand(CLI::App& app, GlobalOptions& global);
 void addRulesCommands(CLI::App& app, GlobalOptions& global);
 void addBundleCommands(CLI::App& app, GlobalOptions& global);
 /// history, diff, report, query and prune (cmd_history.cpp).

@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"auto", "always", "never"}));
 
   addScanCommand(app, global);
+  addPrecheckCommand(app, global);
   addRulesCommands(app, global);
   addBundleCommands(app, global);
   addPluginCommands(app, global);

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: Apache-2.0
+// Where a command's cluster comes from: the embedded demo, a snapshot directory, an evidence
+// bundle, manifests, or a live collection (the Kubernetes API, plus node hosts over SSH).
+// Shared by `kpatrol scan` and `kpatrol precheck`, so both accept the same sources.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app.h"
+
+namespace kpatrol::app {
+
+struct SourceOptions {
+  bool demo = false;
+  std::string snapshot_dir;
+  std::string bundle;
+  std::vector<std::string> manifests;
+  std::shared_ptr<ApiSourceOptions> api;
+  std::shared_ptr<NodeSourceOptions> nodes;
+};
+
+/// Adds --demo, --snapshot, --bundle, --manifests, the API options and the SSH options.
+void addSourceOptions(CLI::App* cmd, SourceOptions& opt);
+/// One cluster source at most, and --ssh-* only with a live source. `command` names the command
+/// in the message ("scan takes one cluster source: ...").
+Status checkSources(const SourceOptions& opt, const std::string& command);
+/// Loads or collects the snapshot.
+Result<model::SnapshotPtr> loadSource(const SourceOptions& opt, const GlobalOptions& global);
+/// What the store records as the scan's origin: "demo", a path, "manifests:<path>", "api:<name>".
+std::string originOf(const SourceOptions& opt, const model::Snapshot& snapshot);
+
+}  // namespace kpatrol::app
