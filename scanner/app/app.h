@@ -96,10 +96,31 @@ Status collectNodesInto(model::Json& doc, const NodeSourceOptions& options,
 /// `kpatrol collect node` (over SSH, or --host-root).
 void addCollectNodeCommand(CLI::App& collect, GlobalOptions& global);
 
+/// Where a command's cluster comes from (sources.cpp): --demo, --snapshot, --bundle,
+/// --manifests, or the API options, plus the SSH node options.
+struct SourceOptions {
+  bool demo = false;
+  std::string snapshot_dir;
+  std::string bundle;
+  std::vector<std::string> manifests;
+  std::shared_ptr<ApiSourceOptions> api;
+  std::shared_ptr<NodeSourceOptions> nodes;
+};
+void addSourceOptions(CLI::App* cmd, SourceOptions& opt);
+/// At most one cluster source, and SSH options only with a live one; `command` names the
+/// command in the message.
+Status checkSources(const SourceOptions& opt, const std::string& command);
+/// Loads or collects the snapshot the options name.
+Result<model::SnapshotPtr> loadSnapshot(const SourceOptions& opt, const GlobalOptions& global);
+/// "demo", an absolute path, "manifests:<path>" or "api:<cluster>" (the scan's origin).
+std::string sourceOrigin(const SourceOptions& opt, const model::Snapshot& snapshot);
+
 void addScanCommand(CLI::App& app, GlobalOptions& global);
 void addRulesCommands(CLI::App& app, GlobalOptions& global);
 void addBundleCommands(CLI::App& app, GlobalOptions& global);
 /// history, diff, report, query and prune (cmd_history.cpp).
 void addHistoryCommands(CLI::App& app, GlobalOptions& global);
+/// `kpatrol diagnose node|pod|dns|network` (cmd_diagnose.cpp).
+void addDiagnoseCommand(CLI::App& app, GlobalOptions& global);
 
 }  // namespace kpatrol::app

@@ -7,8 +7,6 @@
 #include <spdlog/spdlog.h>
 
 #include "app.h"
-#include "kpatrol/bundle/bundle.h"
-#include "kpatrol/collect/manifests.h"
 #include "kpatrol/core/fs.h"
 #include "kpatrol/core/time.h"
 #include "kpatrol/engine/evaluator.h"
@@ -24,12 +22,7 @@ namespace fs = std::filesystem;
 namespace {
 
 struct ScanOptions {
-  bool demo = false;
-  std::string snapshot_dir;
-  std::string bundle;
-  std::vector<std::string> manifests;
-  std::shared_ptr<ApiSourceOptions> api;
-  std::shared_ptr<NodeSourceOptions> nodes;
+  SourceOptions source;
   std::vector<std::string> rule_packs;
   std::string profile = "default";
   std::string waivers;
@@ -50,44 +43,6 @@ std::size_t countAtOrAbove(const report::ScanData& data, const std::string& thre
     if (problem && f.severity <= *limit) ++n;
   }
   return n;
-}
-
-bool liveSource(const ScanOptions& opt) {
-  return !opt.demo && opt.snapshot_dir.empty() && opt.bundle.empty();
-}
-
-// The cluster side comes from the API (the default: the kubeconfig's current context, or the
-// service account in a pod) or from manifests; node hosts, when asked for, are added to it.
-Result<model::SnapshotPtr> collectLive(const ScanOptions& opt, const GlobalOptions& global) {
-  Result<model::Json> doc =
-      opt.manifests.empty() ? collectApiDocument(*opt.api, global)
-                            : collect::loadManifests({opt.manifests.begin(), opt.manifests.end()});
-  if (!doc) return std::move(doc).error();
-  if (nodeSourceRequested(*opt.nodes)) {
-    if (auto s = collectNodesInto(*doc, *opt.nodes, global); !s) return std::move(s).error();
-  }
-  const std::string type = opt.manifests.empty() ? "api" : "manifests";
-  stampSnapshotMeta(*doc, type);
-  return model::Snapshot::fromJson(std::move(*doc), type);
-}
-
-Result<model::SnapshotPtr> loadSource(const ScanOptions& opt, const GlobalOptions& global) {
-  if (opt.demo) return model::Snapshot::loadDemo();
-  if (!opt.snapshot_dir.empty()) return model::Snapshot::loadDirectory(opt.snapshot_dir);
-  if (!opt.bundle.empty()) {
-    auto files = bundle::readBundle(opt.bundle);
-    if (!files) return std::move(files).error();
-    return model::Snapshot::fromFiles(*files, opt.bundle);
-  }
-  return collectLive(opt, global);
-}
-
-std::string originOf(const ScanOptions& opt, const model::Snapshot& snapshot) {
-  if (opt.demo) return "demo";
-  if (!opt.snapshot_dir.empty()) return fs::absolute(opt.snapshot_dir).string();
-  if (!opt.bundle.empty()) return fs::absolute(opt.bundle).string();
-  if (!opt.manifests.empty()) return "manifests:" + fs::absolute(opt.manifests.front()).string();
-  return "api:" + snapshot.meta().cluster_name;
 }
 
 // Everything the scan loads besides the snapshot: packs, profile, waivers.
@@ -184,20 +139,8 @@ std::vector<store::GroupMember> groupMembers(const engine::Profile& profile,
 }
 
 int runScan(const GlobalOptions& global, const ScanOptions& opt) {
-  const int sources = (opt.demo ? 1 : 0) + (opt.snapshot_dir.empty() ? 0 : 1) +
-                      (opt.bundle.empty() ? 0 : 1) + (opt.manifests.empty() ? 0 : 1) +
-                      (apiSourceRequested(*opt.api) ? 1 : 0);
-  if (sources > 1) {
-    return fail(
-        "scan takes one cluster source: --demo, --snapshot DIR, --bundle FILE, --manifests PATH "
-        "or the API (--kubeconfig/--context/--in-cluster)");
-  }
-  if (!liveSource(opt) && nodeSourceRequested(*opt.nodes)) {
-    return fail(
-        "--ssh-* options collect from live nodes: use them with the API or --manifests "
-        "as the cluster source, not with --demo, --snapshot or --bundle");
-  }
-  auto snapshot = loadSource(opt, global);
+  if (auto s = checkSources(opt.source, "scan"); !s) return fail(s.error().message);
+  auto snapshot = loadSnapshot(opt.source, global);
   if (!snapshot) return fail(snapshot.error());
   auto plan = makePlan(opt);
   if (!plan) return fail(plan.error());
@@ -216,7 +159,7 @@ int runScan(const GlobalOptions& global, const ScanOptions& opt) {
   record.profile = plan->profile.name;
   record.tool_version = toolVersion();
   record.rules_digest = plan->rules.digest();
-  record.origin = originOf(opt, **snapshot);
+  record.origin = sourceOrigin(opt.source, **snapshot);
   auto scan_id = (*db)->beginScan(record);
   if (!scan_id) return fail(scan_id.error());
   for (auto s : {(*db)->addRules(*scan_id, ruleRecords(plan->selection)),
@@ -346,16 +289,7 @@ void addScanCommand(CLI::App& app, GlobalOptions& global) {
       "  kpatrol scan --manifests ./k8s/ --profile cis\n"
       "  kpatrol scan --bundle cluster.tar.gz --profile cis --waivers waivers.yaml\n"
       "  kpatrol scan --demo --rules ./my-pack --out reports/");
-  cmd->add_flag("--demo", opt->demo,
-                "scan the embedded demo cluster (8 nodes, ~150 pods, planted faults)");
-  cmd->add_option("--snapshot", opt->snapshot_dir, "a snapshot directory (docs/snapshot.md)");
-  cmd->add_option("--bundle", opt->bundle,
-                  "an evidence bundle (.tar.gz) made by `kpatrol bundle create`");
-  cmd->add_option("--manifests", opt->manifests,
-                  "manifest files or directories (YAML, JSON, kind: List, kubectl get -o "
-                  "output) as the cluster source (repeatable)");
-  opt->api = addApiSourceOptions(cmd);
-  opt->nodes = addNodeSourceOptions(cmd);
+  addSourceOptions(cmd, opt->source);
   cmd->add_option("--rules", opt->rule_packs,
                   "an extra rule pack: a directory or a .tar.gz with pack.yaml (repeatable)");
   cmd->add_option("--profile", opt->profile,

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: Apache-2.0
+// Where a command's cluster comes from: the embedded demo, a snapshot directory, an evidence
+// bundle, manifests or the live API (plus node hosts over SSH). Shared by scan and diagnose.
+#include <filesystem>
+
+#include "app.h"
+#include "kpatrol/bundle/bundle.h"
+#include "kpatrol/collect/manifests.h"
+
+namespace kpatrol::app {
+namespace fs = std::filesystem;
+
+namespace {
+
+bool liveSource(const SourceOptions& opt) {
+  return !opt.demo && opt.snapshot_dir.empty() && opt.bundle.empty();
+}
+
+// The cluster side comes from the API (the default: the kubeconfig's current context, or the
+// service account in a pod) or from manifests; node hosts, when asked for, are added to it.
+Result<model::SnapshotPtr> collectLive(const SourceOptions& opt, const GlobalOptions& global) {
+  Result<model::Json> doc =
+      opt.manifests.empty() ? collectApiDocument(*opt.api, global)
+                            : collect::loadManifests({opt.manifests.begin(), opt.manifests.end()});
+  if (!doc) return std::move(doc).error();
+  if (nodeSourceRequested(*opt.nodes)) {
+    if (auto s = collectNodesInto(*doc, *opt.nodes, global); !s) return std::move(s).error();
+  }
+  const std::string type = opt.manifests.empty() ? "api" : "manifests";
+  stampSnapshotMeta(*doc, type);
+  return model::Snapshot::fromJson(std::move(*doc), type);
+}
+
+}  // namespace
+
+void addSourceOptions(CLI::App* cmd, SourceOptions& opt) {
+  cmd->add_flag("--demo", opt.demo,
+                "the embedded demo cluster (8 nodes, ~150 pods, planted faults)");
+  cmd->add_option("--snapshot", opt.snapshot_dir, "a snapshot directory (docs/snapshot.md)");
+  cmd->add_option("--bundle", opt.bundle,
+                  "an evidence bundle (.tar.gz) made by `kpatrol bundle create`");
+  cmd->add_option("--manifests", opt.manifests,
+                  "manifest files or directories (YAML, JSON, kind: List, kubectl get -o "
+                  "output) as the cluster source (repeatable)");
+  opt.api = addApiSourceOptions(cmd);
+  opt.nodes = addNodeSourceOptions(cmd);
+}
+
+Status checkSources(const SourceOptions& opt, const std::string& command) {
+  const int sources = (opt.demo ? 1 : 0) + (opt.snapshot_dir.empty() ? 0 : 1) +
+                      (opt.bundle.empty() ? 0 : 1) + (opt.manifests.empty() ? 0 : 1) +
+                      (apiSourceRequested(*opt.api) ? 1 : 0);
+  if (sources > 1) {
+    return makeError(Errc::kInvalidArgument,
+                     command +
+                         " takes one cluster source: --demo, --snapshot DIR, --bundle FILE, "
+                         "--manifests PATH or the API (--kubeconfig/--context/--in-cluster)");
+  }
+  if (!liveSource(opt) && nodeSourceRequested(*opt.nodes)) {
+    return makeError(Errc::kInvalidArgument,
+                     "--ssh-* options collect from live nodes: use them with the API or "
+                     "--manifests as the cluster source, not with --demo, --snapshot or --bundle");
+  }
+  return okStatus();
+}
+
+Result<model::SnapshotPtr> loadSnapshot(const SourceOptions& opt, const GlobalOptions& global) {
+  if (opt.demo) return model::Snapshot::loadDemo();
+  if (!opt.snapshot_dir.empty()) return model::Snapshot::loadDirectory(opt.snapshot_dir);
+  if (!opt.bundle.empty()) {
+    auto files = bundle::readBundle(opt.bundle);
+    if (!files) return std::move(files).error();
+    return model::Snapshot::fromFiles(*files, opt.bundle);
+  }
+  return collectLive(opt, global);
+}
+
+std::string sourceOrigin(const SourceOptions& opt, const model::Snapshot& snapshot) {
+  if (opt.demo) return "demo";
+  if (!opt.snapshot_dir.empty()) return fs::absolute(opt.snapshot_dir).string();
+  if (!opt.bundle.empty()) return fs::absolute(opt.bundle).string();
+  if (!opt.manifests.empty()) return "manifests:" + fs::absolute(opt.manifests.front()).string();
+  return "api:" + snapshot.meta().cluster_name;
+}
+
+}  // namespace kpatrol::app
