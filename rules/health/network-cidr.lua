@@ -23,7 +23,7 @@ local function kubeadm_networking(ctx)
   for _, cm in ipairs(ctx.objects("configmaps")) do
     local md = cm.metadata or {}
     if md.namespace == "kube-system" and md.name == "kubeadm-config" then
-      local text = k8s.dig(cm, "data", "ClusterConfiguration") or ""
+      local text = "\n" .. (k8s.dig(cm, "data", "ClusterConfiguration") or "")
       return { pod = text:match("\n%s*podSubnet:%s*\"?([%d%./]+)"),
                service = text:match("\n%s*serviceSubnet:%s*\"?([%d%./]+)") }
     end
