@@ -2,7 +2,6 @@
 --   livenessProbe or startupProbe successThreshold other than 1 -> fail (the API server
 --     rejects it on create; a legacy object keeps it)
 --   periodSeconds, timeoutSeconds, failureThreshold, successThreshold below 1 -> fail
---   liveness timeoutSeconds >= periodSeconds -> warn (probes overlap)
 --   livenessProbe without startupProbe and with initialDelaySeconds + period x failures below
 --     `min_liveness_budget_seconds` (10) -> warn (a slow start gets the container killed)
 -- Completed Pods are not evaluated.
@@ -27,9 +26,9 @@ return {
   },
   remediation = {
     en = "Use successThreshold 1 for liveness and startup probes, periodSeconds/timeoutSeconds "
-      .. ">= 1 with timeout below period, and a startupProbe (or initialDelaySeconds) that covers "
+      .. ">= 1, and a startupProbe (or initialDelaySeconds) that covers "
       .. "the application's start-up time.",
-    zh = "存活与启动探针的 successThreshold 必须为 1；periodSeconds、timeoutSeconds 不小于 1 且超时小于周期；用 startupProbe（或 initialDelaySeconds）覆盖应用的启动时间。",
+    zh = "存活与启动探针的 successThreshold 必须为 1；periodSeconds、timeoutSeconds 不小于 1；用 startupProbe（或 initialDelaySeconds）覆盖应用的启动时间。",
   },
   references = { "ACK 工作负载健康检查参数（initialDelaySeconds, periodSeconds, timeoutSeconds, successThreshold, failureThreshold）" },
   tags = { "pod", "probes" },
@@ -46,10 +45,7 @@ return {
           if kind ~= "readinessProbe" and p.successThreshold ~= nil and p.successThreshold ~= 1 then
             fails[#fails + 1] = string.format("%s successThreshold %d (must be 1)", where, p.successThreshold)
           end
-          local period, timeout = p.periodSeconds or 10, p.timeoutSeconds or 1
-          if kind == "livenessProbe" and timeout >= period then
-            warns[#warns + 1] = string.format("%s timeoutSeconds %d >= periodSeconds %d", where, timeout, period)
-          end
+          local period = p.periodSeconds or 10
           if kind == "livenessProbe" and c.startupProbe == nil then
             local budget = (p.initialDelaySeconds or 0) + period * (p.failureThreshold or 3)
             if budget < ctx.param("min_liveness_budget_seconds") then

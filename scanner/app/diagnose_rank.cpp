@@ -301,9 +301,33 @@ std::vector<std::string> deniedBy(const model::Snapshot& snap, const Json& pod,
   return isolating;
 }
 
+// The Pod port a Service port forwards to: targetPort as a number, or a named port looked up in
+// the first backend's containers; the Service port itself when unset or unresolved.
+int targetPort(const Json& service_port, const std::vector<const Json*>& backends, int port) {
+  const Json* t = at(&service_port, "targetPort");
+  if (t == nullptr) return port;
+  if (t->is_number_integer()) return t->get<int>();
+  if (!t->is_string() || backends.empty()) return port;
+  const Json* containers = at(at(backends.front(), "spec"), "containers");
+  if (containers == nullptr || !containers->is_array()) return port;
+  for (const auto& c : *containers) {
+    const Json* cports = at(&c, "ports");
+    if (cports == nullptr || !cports->is_array()) continue;
+    for (const auto& cp : *cports) {
+      const Json* n = at(&cp, "containerPort");
+      if (str(&cp, "name") == t->get<std::string>() && n != nullptr && n->is_number_integer()) {
+        return n->get<int>();
+      }
+    }
+  }
+  return port;
+}
+
 void addPathCauses(const model::Snapshot& snap, const Question& q, const Endpoint& src,
                    const Endpoint& dst, Relevance& rel) {
   using PC = Relevance::PathCause;
+  // NetworkPolicies see the Pod port: a Service port is translated to its targetPort.
+  int policy_port = q.port;
   if (dst.service != nullptr) {
     const Json* md = at(dst.service, "metadata");
     const std::string id = "service/" + str(md, "namespace") + "/" + str(md, "name");
@@ -315,7 +339,10 @@ void addPathCauses(const model::Snapshot& snap, const Question& q, const Endpoin
         const Json* v = at(&p, "port");
         if (v != nullptr && v->is_number_integer()) {
           listed.push_back(v->get<int>());
-          if (v->get<int>() == q.port) port_ok = true;
+          if (v->get<int>() == q.port) {
+            port_ok = true;
+            policy_port = targetPort(p, dst.backends, q.port);
+          }
         }
       }
     }
@@ -355,7 +382,7 @@ void addPathCauses(const model::Snapshot& snap, const Question& q, const Endpoin
     }
   }
   for (const Json* pod : dst.backends) {
-    auto denied = deniedBy(snap, *pod, "Ingress", src, src.pod, q.port);
+    auto denied = deniedBy(snap, *pod, "Ingress", src, src.pod, policy_port);
     if (denied.empty()) continue;
     Json names = denied;
     PC c{"path/networkpolicy-ingress",
@@ -364,14 +391,14 @@ void addPathCauses(const model::Snapshot& snap, const Question& q, const Endpoin
          model::Severity::kHigh,
          "NetworkPolicies admit the traffic",
          "网络策略（NetworkPolicy）放行该流量",
-         "ingress to " + podId(*pod).substr(4) + " on port " + std::to_string(q.port) + " from " +
-             src.text + " is not allowed by the NetworkPolicies that isolate it",
+         "ingress to " + podId(*pod).substr(4) + " on port " + std::to_string(policy_port) +
+             " from " + src.text + " is not allowed by the NetworkPolicies that isolate it",
          "Add an ingress rule for the source (podSelector/namespaceSelector/ipBlock) and port to "
          "one of the listed policies.",
          "在列出的网络策略中为该来源（podSelector/namespaceSelector/ipBlock）和端口添加 ingress "
          "放行规则。",
          Json::object()};
-    c.evidence = {{"policies", names}, {"port", q.port}, {"source", src.text}};
+    c.evidence = {{"policies", names}, {"port", policy_port}, {"source", src.text}};
     rel.path.push_back(std::move(c));
     break;  // one is enough: the other replicas share the labels
   }
@@ -380,7 +407,7 @@ void addPathCauses(const model::Snapshot& snap, const Question& q, const Endpoin
     const Json* to_pod = dst.backends.empty() ? nullptr : dst.backends.front();
     Endpoint to = dst;
     if (to_pod != nullptr) to.ip = str(at(to_pod, "status"), "podIP");
-    auto denied = deniedBy(snap, *src.pod, "Egress", to, to_pod, q.port);
+    auto denied = deniedBy(snap, *src.pod, "Egress", to, to_pod, policy_port);
     if (!denied.empty()) {
       Json names = denied;
       PC c{"path/networkpolicy-egress",
