@@ -2,6 +2,7 @@
 -- queried a cluster name (kubernetes.default.svc.<domain>) and external names against the
 -- cluster DNS from the node).
 --   a query failed (status not NOERROR, no answer, timeout) -> fail
+--   resolution not probed (the collector runs it only when given the cluster DNS address) -> na
 --   slowest successful query >= fail_ms (5000: the seed's "> 5 s means the server is
 --     unreachable") -> fail; >= warn_ms (1000) -> warn
 local k8s = require("k8s")
@@ -12,7 +13,7 @@ return {
   title = { en = "DNS resolution from the node works and is fast", zh = "节点到集群 DNS 的域名解析正常且延迟低" },
   severity = "high",
   scope = "node",
-  requires = { "dns.resolution" },
+  requires = { "dns" },
   params = {
     warn_ms = { default = 1000, description = "warn when a query takes this long (ms)" },
     fail_ms = { default = 5000, description = "fail when a query takes this long (ms)" },
@@ -33,6 +34,9 @@ return {
   tags = { "dns", "dns-resolution", "network" },
   check = function(s, ctx)
     local r = s.facts.dns.resolution
+    if r == nil then
+      return ctx.na("resolution from this node was not probed (facts.dns.resolution absent)")
+    end
     local queries = r.queries or {}
     if #queries == 0 then return ctx.error("no resolution query was recorded") end
     local failed, slowest = {}, nil

@@ -190,3 +190,66 @@ TEST_CASE("network: service port, endpoints and NetworkPolicy on the path") {
     CHECK_FALSE(rel.ok());
   }
 }
+
+TEST_CASE("narrowDocument keeps only the related nodes, Pods and workloads") {
+  auto snap = demoLike();
+  const auto q = *parseQuestion({"pod", "shop/cart-abc-1"});
+  auto rel = relate(q, *snap);
+  REQUIRE(rel.ok());
+  auto narrowed = model::Snapshot::fromJson(narrowDocument(*snap, *rel), "narrow");
+  REQUIRE(narrowed.ok());
+  std::vector<std::string> pods;
+  for (const auto& s : (*narrowed)->subjects(model::Scope::kPod)) pods.push_back(s.id);
+  CHECK(pods == std::vector<std::string>{"pod/kube-system/coredns-1",
+                                         "pod/kube-system/kube-proxy-x", "pod/shop/cart-abc-1"});
+  std::vector<std::string> nodes;
+  for (const auto& s : (*narrowed)->subjects(model::Scope::kNode)) nodes.push_back(s.id);
+  CHECK(nodes == std::vector<std::string>{"node/w1"});
+  // other kinds are kept whole: Services and NetworkPolicies
+  CHECK((*narrowed)->objects("services")->size() == 1);
+  CHECK((*narrowed)->meta().created_at == "2026-11-30T02:00:00Z");
+
+  engine::RuleMeta cluster_rule, node_rule, dns_pod_rule;
+  cluster_rule.scope = model::Scope::kCluster;
+  node_rule.scope = model::Scope::kNode;
+  dns_pod_rule.scope = model::Scope::kPod;
+  dns_pod_rule.tags = {"dns"};
+  CHECK(runsWide(q, cluster_rule));
+  CHECK_FALSE(runsWide(q, node_rule));
+  CHECK_FALSE(runsWide(q, dns_pod_rule));
+  const auto dns = *parseQuestion({"dns"});
+  CHECK(runsWide(dns, node_rule));
+  CHECK(runsWide(dns, dns_pod_rule));
+}
+
+TEST_CASE("network: a Service port is checked against the policies on its targetPort") {
+  Json doc = Json::parse(R"({
+    "meta": {"created_at": "2026-11-30T02:00:00Z"},
+    "objects": {
+      "namespaces": [{"metadata": {"name": "web"}}, {"metadata": {"name": "pay"}}],
+      "pods": [
+        {"metadata": {"name": "web-1", "namespace": "web"}, "spec": {"nodeName": "w1"},
+         "status": {"phase": "Running", "podIP": "10.244.1.2"}},
+        {"metadata": {"name": "api-1", "namespace": "pay", "labels": {"app": "api"}},
+         "spec": {"nodeName": "w1", "containers": [{"name": "api", "ports": [{"name": "http", "containerPort": 8080}]}]},
+         "status": {"phase": "Running", "podIP": "10.244.1.3", "conditions": [{"type": "Ready", "status": "True"}]}}
+      ],
+      "services": [{"metadata": {"name": "api", "namespace": "pay"},
+                    "spec": {"clusterIP": "10.96.1.1", "selector": {"app": "api"},
+                             "ports": [{"port": 80, "targetPort": "http"}]}}],
+      "networkpolicies": [{"metadata": {"name": "from-web", "namespace": "pay"},
+        "spec": {"podSelector": {}, "policyTypes": ["Ingress"],
+                 "ingress": [{"from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "web"}}}],
+                              "ports": [{"port": 8080}]}]}}]
+    }
+  })");
+  auto snap = model::Snapshot::fromJson(doc, "test");
+  REQUIRE(snap.ok());
+  auto ok = relate(*parseQuestion({"network", "web/web-1", "svc/pay/api", "80"}), **snap);
+  REQUIRE(ok.ok());
+  CHECK(ok->path.empty());
+  auto denied = relate(*parseQuestion({"network", "10.0.0.9", "svc/pay/api", "80"}), **snap);
+  REQUIRE(denied.ok());
+  REQUIRE(denied->path.size() == 1);
+  CHECK(denied->path[0].evidence["port"] == 8080);
+}

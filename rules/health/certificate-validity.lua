@@ -9,7 +9,7 @@ local k8s = require("k8s")
 
 return {
   api = 1,
-  id = "health/cert-expired",
+  id = "health/certificate-validity",
   title = { en = "No node certificate has expired", zh = "节点证书均未过期" },
   severity = "critical",
   scope = "node",

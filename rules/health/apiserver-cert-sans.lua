@@ -25,7 +25,7 @@ end
 
 return {
   api = 1,
-  id = "health/cert-san-coverage",
+  id = "health/apiserver-cert-sans",
   title = { en = "API server certificate covers its names and addresses", zh = "API Server 证书 SAN 覆盖所有访问地址" },
   severity = "high",
   scope = "node",
