@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdint>
 #include <iostream>
 
 #include <spdlog/spdlog.h>
@@ -172,29 +173,43 @@ int runDiagnose(const GlobalOptions& global, const DiagnoseOptions& opt) {
   auto loaded = loadRulesFor(opt, *q, *rel);
   if (!loaded) return fail(loaded.error());
 
+  // Two passes: the rules that need every object on the whole snapshot, the others on a
+  // snapshot narrowed to the question's nodes, Pods and workloads.
+  engine::Selection wide, narrow;
+  for (auto& e : loaded->selection.entries) {
+    (diagnose::runsWide(*q, *e.rule) ? wide : narrow).entries.push_back(e);
+  }
+  auto narrowed = model::Snapshot::fromJson(diagnose::narrowDocument(**snapshot, *rel), "diagnose");
+  if (!narrowed) return fail(narrowed.error());
+
   engine::EvalOptions eval;
   eval.jobs = global.jobs;
   eval.limits.call_timeout = std::chrono::milliseconds(opt.rule_timeout_ms);
   installSignalHandlers();
   eval.cancel = &cancelFlag();
   std::vector<model::Finding> findings;
-  auto stats = engine::evaluate(
-      loaded->rules, loaded->selection, **snapshot, {}, eval,
-      [&](std::vector<model::Finding>&& batch) {
-        for (auto& f : batch) {
-          if (rel->subjects.count(f.subject) != 0 || q->kind == diagnose::Kind::kDns) {
-            findings.push_back(std::move(f));
-          }
-        }
-      });
-  if (!stats) return fail(stats.error());
-  if (stats->cancelled) return kExitInterrupted;
+  std::uint64_t evaluations = 0;
+  auto keep = [&](std::vector<model::Finding>&& batch) {
+    for (auto& f : batch) {
+      if (rel->subjects.count(f.subject) != 0 || q->kind == diagnose::Kind::kDns) {
+        findings.push_back(std::move(f));
+      }
+    }
+  };
+  for (const auto& [selection, snap] :
+       {std::pair{&wide, *snapshot}, std::pair{&narrow, *narrowed}}) {
+    if (selection->entries.empty()) continue;
+    auto stats = engine::evaluate(loaded->rules, *selection, *snap, {}, eval, keep);
+    if (!stats) return fail(stats.error());
+    if (stats->cancelled) return kExitInterrupted;
+    evaluations += stats->evaluations;
+  }
   const auto causes = diagnose::rank(*q, *rel, findings, loaded->rules);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   spdlog::info("diagnose {}: {} rules, {} evaluations, {} related findings, {:.2f}s",
-               questionText(*q), loaded->selection.entries.size(), stats->evaluations,
-               findings.size(), seconds);
+               questionText(*q), loaded->selection.entries.size(), evaluations, findings.size(),
+               seconds);
   const bool json =
       std::find(global.formats.begin(), global.formats.end(), "json") != global.formats.end();
   if (json) {

@@ -770,6 +770,70 @@ bool ruleRelevant(const Question& q, const Relevance& rel, const engine::RuleMet
   return false;
 }
 
+bool runsWide(const Question& q, const engine::RuleMeta& rule) {
+  if (rule.scope == model::Scope::kCluster) return true;
+  if (q.kind != Kind::kDns) return false;
+  return rule.scope == model::Scope::kNode || hasTag(&rule, {"dns"});
+}
+
+Json narrowDocument(const model::Snapshot& snap, const Relevance& rel) {
+  static const std::map<std::string, std::string, std::less<>> kFiltered = {
+      {"pods", ""},
+      {"nodes", ""},
+      {"deployments", "deployment"},
+      {"replicasets", "replicaset"},
+      {"statefulsets", "statefulset"},
+      {"daemonsets", "daemonset"},
+      {"jobs", "job"},
+      {"cronjobs", "cronjob"}};
+  const auto& m = snap.meta();
+  Json doc = {{"meta",
+               {{"created_at", m.created_at},
+                {"cluster",
+                 {{"name", m.cluster_name},
+                  {"uid", m.cluster_uid},
+                  {"version", m.cluster_version},
+                  {"flavour", m.flavour}}}}}};
+  Json objects = Json::object();
+  for (const auto& kind : snap.kinds()) {
+    const Json& list = items(snap, kind);
+    auto f = kFiltered.find(kind);
+    if (f == kFiltered.end()) {
+      objects[kind] = list;
+      continue;
+    }
+    Json kept = Json::array();
+    for (const auto& o : list) {
+      const Json* md = at(&o, "metadata");
+      std::string id;
+      if (kind == "pods") {
+        id = podId(o);
+      } else if (kind == "nodes") {
+        id = "node/" + str(md, "name");
+      } else {
+        id = f->second + "/" + str(md, "namespace") + "/" + str(md, "name");
+      }
+      if (rel.subjects.count(id) != 0) kept.push_back(o);
+    }
+    objects[kind] = std::move(kept);
+  }
+  doc["objects"] = std::move(objects);
+  Json nodes = Json::object();
+  for (const auto& [id, r] : rel.subjects) {
+    if (id.rfind("node/", 0) != 0) continue;
+    const std::string name = id.substr(5);
+    if (const Json* facts = snap.nodeFacts(name)) nodes[name] = *facts;
+  }
+  doc["nodes"] = std::move(nodes);
+  Json errors = Json::array();
+  for (const auto& e : snap.errors()) {
+    errors.push_back(
+        {{"subject", e.subject}, {"fact", e.fact}, {"source", e.source}, {"message", e.message}});
+  }
+  doc["errors"] = std::move(errors);
+  return doc;
+}
+
 std::vector<Stage> flow(Kind kind) {
   switch (kind) {
     case Kind::kPod:

@@ -71,6 +71,16 @@ Result<Relevance> relate(const Question& q, const model::Snapshot& snapshot);
 /// (cluster scope) its tags belong to the question's flow.
 bool ruleRelevant(const Question& q, const Relevance& rel, const engine::RuleMeta& rule);
 
+/// The rules that must see the whole snapshot: cluster scope (they read every object), and for
+/// `dns` the node rules and the DNS rules of Pods (every node and Pod is a DNS client). The
+/// others run on narrowDocument().
+bool runsWide(const Question& q, const engine::RuleMeta& rule);
+
+/// The snapshot in Snapshot::fromJson form with only the related Nodes (objects and host facts),
+/// Pods and workloads, every other kind unchanged: Pod, workload, namespace and node rules then
+/// evaluate only what the question is about (a 100-node cluster costs what one node does).
+model::Json narrowDocument(const model::Snapshot& snapshot, const Relevance& rel);
+
 /// A ranked cause: a fail, warn or error finding (or a path cause) with its stage of the flow.
 struct Cause {
   std::string stage;  // stage id: "pod", "node", "network", ...
