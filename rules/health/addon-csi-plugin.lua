@@ -23,7 +23,7 @@ return {
   },
   remediation = {
     en = "kubectl -n kube-system get ds,deploy | grep csi; describe the unready Pods and check "
-      .. "their logs; upgrade or reinstall the plugin (ACK: 组件管理 > 存储 > csi-plugin, "
+      .. "their logs; upgrade or reinstall the plugin (ACK console: Add-ons > Storage > csi-plugin, "
       .. "csi-provisioner).",
     zh = "执行 kubectl -n kube-system get ds,deploy | grep csi，查看未就绪 Pod 的事件与日志；升级或重新安装插件（ACK：组件管理 > 存储 > csi-plugin、csi-provisioner）。",
   },

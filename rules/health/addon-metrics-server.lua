@@ -19,7 +19,7 @@ return {
     zh = "资源指标不可用时 HPA 显示 <unknown> 并停止伸缩，kubectl top 与控制台监控数据为空。",
   },
   remediation = {
-    en = "Install or repair metrics-server (ACK: 组件管理 > metrics-server); restore APIService "
+    en = "Install or repair metrics-server (ACK console: Add-ons > metrics-server); restore APIService "
       .. "v1beta1.metrics.k8s.io to service kube-system/metrics-server if another component "
       .. "replaced it.",
     zh = "安装或修复 metrics-server（ACK：组件管理 > metrics-server）；若 APIService v1beta1.metrics.k8s.io 被其他组件覆盖，将其恢复为指向 kube-system/metrics-server。",

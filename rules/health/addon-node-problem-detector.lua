@@ -17,7 +17,7 @@ return {
     zh = "内核死锁、运行时卡死、文件句柄/PID 压力与 NTP 异常不会被转换为节点状况和事件，告警与集群检查无法发现这些问题。",
   },
   remediation = {
-    en = "Install node-problem-detector (ACK: 组件管理 > 日志与监控 > ack-node-problem-detector, "
+    en = "Install node-problem-detector (ACK console: Add-ons > Logs and Monitoring > ack-node-problem-detector, "
       .. "with the event centre), and fix the Pods that are not ready.",
     zh = "安装 node-problem-detector（ACK：组件管理 > 日志与监控 > ack-node-problem-detector，并创建事件中心），并修复未就绪的 Pod。",
   },

@@ -22,7 +22,7 @@ return {
     zh = "低版本 CoreDNS 在 API Server 抖动时会异常退出或停止同步，导致新建 Service 与 Headless 域名无法解析。",
   },
   remediation = {
-    en = "Upgrade CoreDNS (ACK: 组件管理 > CoreDNS; kubeadm: kubeadm upgrade). The upgrade keeps "
+    en = "Upgrade CoreDNS (ACK console: Add-ons > CoreDNS; kubeadm: kubeadm upgrade). The upgrade keeps "
       .. "replicas and the Corefile but resets custom tolerations and resources.",
     zh = "升级 CoreDNS（ACK：组件管理 > CoreDNS；kubeadm：随 kubeadm upgrade 升级）。升级会保留副本数和 Corefile，但自定义的容忍与资源配置会被覆盖。",
   },

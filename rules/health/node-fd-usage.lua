@@ -1,6 +1,8 @@
 -- Open file handles of the node (fd.allocated / fd.max, /proc/sys/fs/file-nr).
 --   usage > fail_percent (95) -> fail;  usage > warn_percent (80, NPD fd_check
 --   check_fd_warning_percentage) -> warn.
+-- fs.file-max is often 2^63-1; a value above 2^63 (a JSON tool rounding it up) reaches Lua as an
+-- unsigned 64-bit integer wrapped negative and is read back as unsigned.
 local usage = require("usage")
 
 return {
@@ -28,12 +30,15 @@ return {
   tags = { "node", "resources" },
   check = function(s, ctx)
     local fd = s.facts.fd
-    if type(fd.allocated) ~= "number" or type(fd.max) ~= "number" or fd.max <= 0 then
+    local alloc, max = fd.allocated, fd.max
+    if type(alloc) ~= "number" or type(max) ~= "number" then
       return ctx.error("fd.allocated/fd.max not available")
     end
-    return usage.result(ctx, fd.allocated * 100 / fd.max, ctx.param("warn_percent"),
+    if max < 0 then max = max + 18446744073709551616.0 end
+    if max == 0 then return ctx.error("fd.max is 0") end
+    return usage.result(ctx, alloc * 100 / max, ctx.param("warn_percent"),
       ctx.param("fail_percent"), false,
-      string.format("%d of %.0f file handles in use:", fd.allocated, fd.max),
-      { allocated = fd.allocated, max = fd.max })
+      string.format("%d of %.0f file handles in use:", alloc, max),
+      { allocated = alloc, max = max })
   end,
 }

@@ -22,7 +22,7 @@ return {
     zh = "从 Pod 模板中删除 spec.hostNetwork；确需使用的节点代理类组件，请加入本规则的 exempt 参数并注明原因。",
   },
   references = { "ACK 配置巡检 hostNetworkSet", "Pod Security Standards baseline: host namespaces" },
-  tags = { "security", "pod-security", "config-inspection" },
+  tags = { "security", "pod-security", "network", "config-inspection" },
   check = function(s, ctx)
     if k8s.dig(s.object, "spec", "hostNetwork") ~= true then return ctx.pass("spec.hostNetwork is not set") end
     local e = podsec.exempt(ctx, s)

@@ -757,13 +757,18 @@ bool ruleRelevant(const Question& q, const Relevance& rel, const engine::RuleMet
       return hasTagIn(&rule, kNetworkTags) || hasTag(&rule, {"addon", "storage"}) ||
              (rel.dns && hasTag(&rule, {"dns"}));
     case Kind::kNode:
-      if (rule.scope == Scope::kNode || rule.scope == Scope::kPod) return true;
+      // Pods on the node matter for their state (crashes, OOM, pulls), not their configuration.
+      if (rule.scope == Scope::kPod) return !hasTag(&rule, {"config-inspection"});
+      if (rule.scope == Scope::kNode) return true;
       if (rule.scope == Scope::kCluster)
         return hasTagIn(&rule, kNetworkTags) || hasTag(&rule, {"addon"});
       return false;
     case Kind::kDns:
       return rule.scope == Scope::kPod || hasTag(&rule, {"dns", "conntrack", "kube-proxy"});
     case Kind::kNetwork:
+      if (rule.scope == Scope::kPod && hasTag(&rule, {"config-inspection"})) {
+        return hasTagIn(&rule, kNetworkTags);  // hostNetwork, hostPort
+      }
       if (rule.scope != Scope::kCluster) return true;
       return hasTagIn(&rule, kNetworkTags);
   }

@@ -253,3 +253,26 @@ TEST_CASE("network: a Service port is checked against the policies on its target
   REQUIRE(denied->path.size() == 1);
   CHECK(denied->path[0].evidence["port"] == 8080);
 }
+
+TEST_CASE("ruleRelevant: node and network questions skip configuration items of Pods") {
+  auto snap = demoLike();
+  engine::RuleMeta config, state, host_net;
+  config.scope = state.scope = host_net.scope = model::Scope::kPod;
+  config.tags = {"security", "config-inspection"};
+  state.tags = {"pod", "availability"};
+  host_net.tags = {"network", "config-inspection"};
+  const auto node = *parseQuestion({"node", "w1"});
+  auto rel = relate(node, *snap);
+  REQUIRE(rel.ok());
+  CHECK_FALSE(ruleRelevant(node, *rel, config));
+  CHECK(ruleRelevant(node, *rel, state));
+  const auto net = *parseQuestion({"network", "shop/cart-abc-1", "svc/pay/api", "8080"});
+  auto nrel = relate(net, *snap);
+  REQUIRE(nrel.ok());
+  CHECK_FALSE(ruleRelevant(net, *nrel, config));
+  CHECK(ruleRelevant(net, *nrel, host_net));
+  const auto pod = *parseQuestion({"pod", "shop/cart-abc-1"});
+  auto prel = relate(pod, *snap);
+  REQUIRE(prel.ok());
+  CHECK(ruleRelevant(pod, *prel, config));
+}
