@@ -80,7 +80,7 @@ return {
       .. "（建议每 8 个节点 1 个副本，且不少于 2 个），或部署 cluster-proportional-autoscaler（dns-autoscaler，"
       .. "nodesPerReplica 8、min 2）自动调整。通过 Pod 反亲和性或 topologySpreadConstraints 将副本打散到不同节点。",
   },
-  tags = { "dns", "availability" },
+  tags = { "dns", "dns-coredns", "availability" },
   check = function(s, ctx)
     local deploy = find_coredns(ctx)
     if deploy == nil then

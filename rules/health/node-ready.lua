@@ -1,4 +1,8 @@
--- The node's Ready condition is True.
+-- The node's Ready condition is True and fresh.
+--   Ready False/Unknown for longer than notready_minutes (10, the ACK managed node pool's
+--     auto-repair trigger) -> fail; for a shorter time -> warn (a kubelet restart, a reboot)
+--   Ready True but its lastHeartbeatTime older than heartbeat_minutes (10) before the scan ->
+--     fail: the node stopped reporting and the status is stale
 -- Nodes known only from host facts (no Node object) get na; a Node without any Ready condition
 -- fails (the kubelet never reported).
 local k8s = require("k8s")
@@ -13,6 +17,10 @@ return {
   severity = "critical",
   scope = "node",
   requires = { "objects.nodes" },
+  params = {
+    notready_minutes = { default = 10, description = "fail when NotReady for longer than this (warn before)" },
+    heartbeat_minutes = { default = 10, description = "fail when the Ready heartbeat is older than this" },
+  },
   impact = {
     en = "No new Pods are scheduled to a NotReady node, and after the eviction timeout its Pods "
       .. "are evicted; Unknown means the kubelet stopped reporting altogether.",
@@ -36,12 +44,27 @@ return {
     end
     local evidence = { status = c.status, reason = c.reason, message = c.message,
                        since = c.lastTransitionTime, expected = "True" }
-    if c.status == "True" then return ctx.pass("node is Ready", evidence) end
+    if c.status == "True" then
+      local beat = c.lastHeartbeatTime and ctx.parse_time(c.lastHeartbeatTime)
+      local limit = ctx.param("heartbeat_minutes") * 60
+      if beat ~= nil and ctx.now() - beat > limit then
+        evidence.last_heartbeat = c.lastHeartbeatTime
+        return ctx.fail(string.format("node is Ready but its last heartbeat was %s ago (threshold %dm): "
+          .. "the status is stale", k8s.human_duration(ctx.now() - beat), ctx.param("heartbeat_minutes")),
+          evidence)
+      end
+      return ctx.pass("node is Ready", evidence)
+    end
     local since = c.lastTransitionTime and ctx.parse_time(c.lastTransitionTime)
     local age = since and (" for " .. k8s.human_duration(ctx.now() - since)) or ""
     local state = c.status == "Unknown" and "Unknown" or "NotReady"
     local detail = c.reason and (": " .. c.reason .. (c.message and (" (" .. c.message .. ")") or ""))
       or ""
-    return ctx.fail(string.format("node is %s%s%s", state, age, detail), evidence)
+    local msg = string.format("node is %s%s%s", state, age, detail)
+    if since ~= nil and ctx.now() - since <= ctx.param("notready_minutes") * 60 then
+      return ctx.warn(msg .. string.format("; within the %dm grace period", ctx.param("notready_minutes")),
+        evidence)
+    end
+    return ctx.fail(msg, evidence)
   end,
 }

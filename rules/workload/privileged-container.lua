@@ -64,7 +64,7 @@ return {
       .. "若为可信的系统组件，请在本规则的 exempt 参数中加入白名单并注明原因。",
   },
   references = { "CIS Kubernetes Benchmark v1.12 5.2.2", "ACK 配置巡检 runAsPrivileged" },
-  tags = { "security", "pod-security" },
+  tags = { "security", "pod-security", "config-inspection" },
   check = function(s, ctx)
     local names = privileged(ctx, s.object)
     if #names == 0 then return ctx.pass("no privileged container") end

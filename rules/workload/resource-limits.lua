@@ -70,7 +70,7 @@ return {
   references = {
     "ACK 配置巡检 cpuRequestsMissing, cpuLimitsMissing, memoryRequestsMissing, memoryLimitsMissing",
   },
-  tags = { "resources" },
+  tags = { "resources", "config-inspection" },
   check = function(s, ctx)
     local require_cpu = ctx.param("require_cpu_limit")
     local report, parts = {}, {}

@@ -125,5 +125,7 @@ void addRulesCommands(CLI::App& app, GlobalOptions& global);
 void addBundleCommands(CLI::App& app, GlobalOptions& global);
 /// history, diff, report, query and prune (cmd_history.cpp).
 void addHistoryCommands(CLI::App& app, GlobalOptions& global);
+/// `kpatrol diagnose node|pod|dns|network` (cmd_diagnose.cpp).
+void addDiagnoseCommand(CLI::App& app, GlobalOptions& global);
 
 }  // namespace kpatrol::app

@@ -64,6 +64,7 @@ int main(int argc, char** argv) {
   addCollectApiCommand(*collect, global);
   addCollectNodeCommand(*collect, global);
   addHistoryCommands(app, global);
+  addDiagnoseCommand(app, global);
   app.add_subcommand("version", "print the version, rule API and snapshot schema")->callback([] {
     std::cout << "kpatrol " << toolVersion()
               << " (rule api 1, snapshot schema 1, report schema 1)\n";
