@@ -75,6 +75,9 @@ sshd_start drop 127.0.0.1 "$P_DROP" "$T/hostkey_a" \
   'ForceCommand printf "KPATROL-PROBE 1 KP-x max=1\n"; sleep 0.3; kill -9 $PPID' || exit 1
 sshd_start huge 127.0.0.1 "$P_HUGE" "$T/hostkey_a" 'ForceCommand head -c 20000000 /dev/zero' || exit 1
 SSHD_LOGLEVEL=DEBUG1 sshd_start bastion 127.0.0.1 "$P_BAST" "$T/hostkey_a" 'AllowTcpForwarding yes' || exit 1
+P_SLOW=$(free_port)
+# A probe that never finishes: the command timeout must end it.
+sshd_start slow 127.0.0.1 "$P_SLOW" "$T/hostkey_a" 'ForceCommand sleep 20' || exit 1
 P_PW=$(free_port)
 sshd_start pw 127.0.0.1 "$P_PW" "$T/hostkey_a" 'PasswordAuthentication yes' 'PubkeyAuthentication no' || exit 1
 P_RSA=$(free_port)
@@ -109,6 +112,7 @@ KH=$T/known_hosts
   hostline 127.0.0.1 "$P_NOFWD" "$T/hostkey_a.pub"
   hostline 127.0.0.1 "$P_RSA" "$T/hostkey_a.pub"
   hostline 127.0.0.1 "$P_PW" "$T/hostkey_a.pub"
+  hostline 127.0.0.1 "$P_SLOW" "$T/hostkey_a.pub"
 } >"$KH"
 
 # collect <out name> <inventory> [options...]: kpatrol collect node; stderr in $T/<name>.err,
@@ -147,14 +151,15 @@ nodes:
   - {name: node-nofwd, host: 127.0.0.3, port: $P_INNER, bastion: "root@127.0.0.1:$P_NOFWD"}
   - {name: node-badkey, host: 127.0.0.1, port: $P_MAIN, key: $T/stranger_key}
   - {name: node-pw, host: 127.0.0.1, port: $P_PW, user: $TEST_USER}
+  - {name: node-slow, host: 127.0.0.1, port: $P_SLOW}
   - name: eci-1
     labels: {type: virtual-kubelet}
 YAML
 
-echo "# one run over every kind of node (concurrency 4, 2 s timeout)"
+echo "# one run over every kind of node (concurrency 4, 2 s login timeout, 6 s probe timeout)"
 START=$(date +%s.%N)
 export KP_TEST_PASSWORD='pw-never-logged-9431'
-collect all "$T/inv.yaml" --ssh-known-hosts "$KH" --ssh-timeout 2 --ssh-concurrency 4 \
+collect all "$T/inv.yaml" --ssh-known-hosts "$KH" --ssh-timeout 2 --ssh-concurrency 4 --ssh-command-timeout 6 \
   --ssh-password-env KP_TEST_PASSWORD --log-level debug
 ELAPSED=$(python3 -c "import time; print(round(time.time() - $START, 1))")
 check "collect node exits 0 although nodes failed (rc=$RC)" test "$RC" -eq 0
@@ -170,6 +175,8 @@ fi
 m=$(err_of all node-hang)
 if contains "$m" "timed out after 2s"; then ok "hanging node: timeout error ($m)"; else bad "hanging node: timeout error" "$m"; fi
 if python3 -c "import sys; sys.exit(0 if $ELAPSED < 15 else 1)"; then ok "the hanging node did not hold up the others (${ELAPSED}s)"; else bad "run took ${ELAPSED}s"; fi
+m=$(err_of all node-slow)
+if contains "$m" "the probe did not finish within 6s"; then ok "probe that never finishes: command timeout ($m)"; else bad "command timeout" "$m"; fi
 m=$(err_of all node-drop)
 if contains "$m" "dropped mid-probe" || contains "$m" "killed by signal"; then ok "dropped mid-probe: error ($m)"; else bad "dropped mid-probe" "$m"; fi
 m=$(err_of all node-huge)
