@@ -89,6 +89,12 @@ std::shared_ptr<ApiSourceOptions> addApiSourceOptions(CLI::App* cmd) {
       ->check(CLI::Range(1u, 64u))
       ->capture_default_str()
       ->group(group);
+  cmd->add_option("--chunk-size", opt->collect.page_size,
+                  "items per API list page (limit/continue paging, as kubectl's --chunk-size); "
+                  "0 lists each kind in one response")
+      ->check(CLI::Range(0u, 100000u))
+      ->capture_default_str()
+      ->group(group);
   cmd->add_option("--max-response-mib", opt->max_response_mib,
                   "refuse a single API response (one page) larger than this; its kind becomes a "
                   "collection error")

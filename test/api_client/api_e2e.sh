@@ -194,6 +194,13 @@ fi
 run rescan scan --bundle "$T/bundle.tar.gz" --db "$T/scan.db" --out "$T/reports2" --quiet
 rc_is "scan --bundle accepts the collected bundle" 0 "$T/rescan.err"
 
+# Progress on a terminal (kinds done / total), none with --quiet or when stderr is not a tty.
+script -qec "'$KP' collect api --kubeconfig '$T/main.kc' --out '$T/tty.tar.gz' --no-kubelet-configz" /dev/null >"$T/tty.out" 2>&1
+expect "progress on a terminal: kinds done / total" "$T/tty.out" "Collecting: 1/"
+script -qec "'$KP' collect api --kubeconfig '$T/main.kc' --out '$T/tty.tar.gz' --no-kubelet-configz -q" /dev/null >"$T/ttyq.out" 2>&1
+expect_not "no progress with --quiet" "$T/ttyq.out" "Collecting:"
+expect_not "no progress when stderr is not a terminal" "$T/bundle.err" "Collecting:"
+
 # --- 3. authentication variants ----------------------------------------------------------------
 kubeconfig cert.kc "https://127.0.0.1:$MAIN" "    certificate-authority-data: $(b64 ca.crt)" \
   "    client-certificate-data: $(b64 client.crt)
@@ -316,6 +323,13 @@ if [ "$RC" = 0 ] && [ "$(jq -r '.cluster.flavour + " " + .cluster.version' "$T/a
 else
   bad "ACK flavour: $(jq -c .cluster "$T/ack.dir/snapshot.json" 2>/dev/null)" "$T/ack.err"
 fi
+if [ ! -e "$T/ack.dir/nodes/virtual-kubelet-cn-hangzhou-k.json" ] &&
+  ! jq -e '.[] | select(.subject == "node/virtual-kubelet-cn-hangzhou-k")' "$T/ack.dir/errors.json" >/dev/null 2>&1 &&
+  ! grep -q "virtual-kubelet-cn-hangzhou-k/proxy/configz" "$T/ack.log"; then
+  ok "the virtual-kubelet (ECI) node is not asked for a kubelet configz"
+else
+  bad "virtual node configz" "$T/ack.dir/errors.json"
+fi
 
 # --- 4. bad input: whole-collection failures name the input ----------------------------------
 cat >malformed.kc <<KC
@@ -417,11 +431,11 @@ if [ "$SECS" -le 10 ]; then ok "hanging plugin killed within the timeout (${SECS
 
 # --- 5. faults on one kind: the collection goes on -------------------------------------------
 start faults --token e2e-token --forbid clusterrolebindings --non-json services --truncate ingresses \
-  --slow leases=6000 --throttle-once pods --fail-once deployments --expire-continue replicasets \
+  --slow leases=20000 --throttle-once pods --fail-once deployments --expire-continue replicasets \
   --max-page 7
 FAULTS=$PORT
 kubeconfig faults.kc "https://127.0.0.1:$FAULTS" "$CA_FILE" "$TOKEN"
-run faults scan --kubeconfig faults.kc --db "$T/faults.db" --out "$T/faults-reports" --quiet --request-timeout 3
+run faults scan --kubeconfig faults.kc --db "$T/faults.db" --out "$T/faults-reports" --quiet --request-timeout 8
 rc_is "scan completes despite faults on single kinds" 0 "$T/faults.err"
 FR=$(ls "$T"/faults-reports/kpatrol-scan-*.json 2>/dev/null | head -1)
 cerr() { jq -r --arg f "objects.$1" '.collection_errors[] | select(.fact == $f) | .message' "$FR" 2>/dev/null; }
@@ -439,7 +453,7 @@ done
 if [ "$(grep -c "GET /api/v1/pods 429\|GET /api/v1/pods?.* 429" "$T/faults.log")" -ge 1 ]; then ok "429 was served once and retried"; else bad "no 429 in the server log" "$T/faults.log"; fi
 if grep -q "deployments?.* 500" "$T/faults.log"; then ok "500 was served once and retried"; else bad "no 500 in the server log" "$T/faults.log"; fi
 if grep -q "replicasets?.* 410" "$T/faults.log"; then ok "410 Gone on the continue token was served"; else bad "no 410 in the server log" "$T/faults.log"; fi
-collect_bundle faultsb --kubeconfig faults.kc --request-timeout 3 --no-kubelet-configz
+collect_bundle faultsb --kubeconfig faults.kc --request-timeout 8 --no-kubelet-configz
 for k in pods deployments replicasets; do
   want=$(awk -v k=$k '$1 == k {print $2}' expected.txt)
   got=$(jq '.items | length' "$T/faultsb.dir/objects/$k.json" 2>/dev/null)

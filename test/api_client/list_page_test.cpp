@@ -151,3 +151,11 @@ TEST_CASE("resource lists: plurals without subresources") {
   CHECK(groupVersionPath("v1") == "/api/v1");
   CHECK(groupVersionPath("apps/v1") == "/apis/apps/v1");
 }
+
+TEST_CASE("virtual-kubelet nodes are recognised (no kubelet configz for them)") {
+  CHECK(isVirtualNode({{"metadata", {{"labels", {{"type", "virtual-kubelet"}}}}}}));
+  CHECK(isVirtualNode({{"metadata", {{"name", "vk"}}},
+                       {"spec", {{"taints", {{{"key", "virtual-kubelet.io/provider"}}}}}}}));
+  CHECK(isVirtualNode({{"metadata", {{"labels", {{"alibabacloud.com/virtual-node", "true"}}}}}}));
+  CHECK_FALSE(isVirtualNode({{"metadata", {{"name", "cn-hangzhou.10.0.1.12"}}}}));
+}

@@ -346,5 +346,12 @@ if [[ -d "$FIXTURES/ack/objects" ]]; then
   stop_server
 fi
 
+# The installed kubectl may dispatch to a client matching the server's minor version (the
+# Google Cloud SDK wrapper does): serve the demo state as v1.32 so the newest client, which asks
+# for aggregated discovery (apidiscovery.k8s.io/v2) first, is exercised too.
+cp -r "$FIXTURES/demo" "$WORK/demo-v1.32"
+sed -i 's/"version": "v1.28.3"/"version": "v1.32.2"/' "$WORK/demo-v1.32/snapshot.json"
+check_state "$WORK/demo-v1.32" v1.32.2 shop
+
 echo "$PASSED passed, $FAILED failed"
 [[ $FAILED -eq 0 ]]

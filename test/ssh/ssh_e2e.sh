@@ -75,6 +75,11 @@ sshd_start drop 127.0.0.1 "$P_DROP" "$T/hostkey_a" \
   'ForceCommand printf "KPATROL-PROBE 1 KP-x max=1\n"; sleep 0.3; kill -9 $PPID' || exit 1
 sshd_start huge 127.0.0.1 "$P_HUGE" "$T/hostkey_a" 'ForceCommand head -c 20000000 /dev/zero' || exit 1
 SSHD_LOGLEVEL=DEBUG1 sshd_start bastion 127.0.0.1 "$P_BAST" "$T/hostkey_a" 'AllowTcpForwarding yes' || exit 1
+P_SLOW=$(free_port)
+# A probe that never finishes: the command timeout must end it.
+sshd_start slow 127.0.0.1 "$P_SLOW" "$T/hostkey_a" 'ForceCommand sleep 20' || exit 1
+P_PW=$(free_port)
+sshd_start pw 127.0.0.1 "$P_PW" "$T/hostkey_a" 'PasswordAuthentication yes' 'PubkeyAuthentication no' || exit 1
 P_RSA=$(free_port)
 sshd_start rsa 127.0.0.1 "$P_RSA" "$T/hostkey_a" 'PubkeyAcceptedAlgorithms +ssh-rsa' || exit 1
 sshd_start inner 127.0.0.3 "$P_INNER" "$T/hostkey_b" || exit 1
@@ -92,7 +97,9 @@ for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$P_HANG") 2>/dev/null && 
 
 # A login user without sudo rights (sudo -n must fail with "a password is required").
 if ! id "$TEST_USER" >/dev/null 2>&1; then
-  useradd -M -d /nonexistent -s /bin/sh -p '*' "$TEST_USER" && CREATED_USER=1
+  # Its password is only for the password-login case (sshd with PasswordAuthentication yes).
+  useradd -M -d /nonexistent -s /bin/sh -p "$(openssl passwd -6 'pw-never-logged-9431')" \
+    "$TEST_USER" && CREATED_USER=1
 fi
 
 KH=$T/known_hosts
@@ -104,6 +111,8 @@ KH=$T/known_hosts
   hostline 127.0.0.3 "$P_INNER" "$T/hostkey_b.pub"
   hostline 127.0.0.1 "$P_NOFWD" "$T/hostkey_a.pub"
   hostline 127.0.0.1 "$P_RSA" "$T/hostkey_a.pub"
+  hostline 127.0.0.1 "$P_PW" "$T/hostkey_a.pub"
+  hostline 127.0.0.1 "$P_SLOW" "$T/hostkey_a.pub"
 } >"$KH"
 
 # collect <out name> <inventory> [options...]: kpatrol collect node; stderr in $T/<name>.err,
@@ -141,14 +150,16 @@ nodes:
   - {name: node-bastion, host: 127.0.0.3, port: $P_INNER, bastion: "root@127.0.0.1:$P_BAST"}
   - {name: node-nofwd, host: 127.0.0.3, port: $P_INNER, bastion: "root@127.0.0.1:$P_NOFWD"}
   - {name: node-badkey, host: 127.0.0.1, port: $P_MAIN, key: $T/stranger_key}
+  - {name: node-pw, host: 127.0.0.1, port: $P_PW, user: $TEST_USER}
+  - {name: node-slow, host: 127.0.0.1, port: $P_SLOW}
   - name: eci-1
     labels: {type: virtual-kubelet}
 YAML
 
-echo "# one run over every kind of node (concurrency 4, 2 s timeout)"
+echo "# one run over every kind of node (concurrency 4, 2 s login timeout, 6 s probe timeout)"
 START=$(date +%s.%N)
 export KP_TEST_PASSWORD='pw-never-logged-9431'
-collect all "$T/inv.yaml" --ssh-known-hosts "$KH" --ssh-timeout 2 --ssh-concurrency 4 \
+collect all "$T/inv.yaml" --ssh-known-hosts "$KH" --ssh-timeout 2 --ssh-concurrency 4 --ssh-command-timeout 6 \
   --ssh-password-env KP_TEST_PASSWORD --log-level debug
 ELAPSED=$(python3 -c "import time; print(round(time.time() - $START, 1))")
 check "collect node exits 0 although nodes failed (rc=$RC)" test "$RC" -eq 0
@@ -164,6 +175,8 @@ fi
 m=$(err_of all node-hang)
 if contains "$m" "timed out after 2s"; then ok "hanging node: timeout error ($m)"; else bad "hanging node: timeout error" "$m"; fi
 if python3 -c "import sys; sys.exit(0 if $ELAPSED < 15 else 1)"; then ok "the hanging node did not hold up the others (${ELAPSED}s)"; else bad "run took ${ELAPSED}s"; fi
+m=$(err_of all node-slow)
+if contains "$m" "the probe did not finish within 6s"; then ok "probe that never finishes: command timeout ($m)"; else bad "command timeout" "$m"; fi
 m=$(err_of all node-drop)
 if contains "$m" "dropped mid-probe" || contains "$m" "killed by signal"; then ok "dropped mid-probe: error ($m)"; else bad "dropped mid-probe" "$m"; fi
 m=$(err_of all node-huge)
@@ -178,6 +191,11 @@ m=$(err_of all node-badkey)
 if contains "$m" "authentication as root failed" && contains "$m" "stranger_key"; then ok "auth failure (wrong key): error ($m)"; else bad "auth failure" "$m"; fi
 skipped=$(jq -r '.facts.probe.reason // empty' "$T/all/nodes/eci-1.json" 2>/dev/null)
 if [[ $skipped == "virtual-kubelet node (ECI): no host to log in to" ]] && [[ -z $(err_of all eci-1) ]]; then ok "virtual-kubelet node: skipped with its reason, no error"; else bad "virtual-kubelet node skipped" "$skipped"; fi
+if [[ -n $CREATED_USER ]]; then
+  check "password login (--ssh-password-env, sshd without publickey): facts collected" has_facts all node-pw
+else
+  echo "skip - password login: $TEST_USER existed before the test, its password is not ours to set"
+fi
 if grep -q "$KP_TEST_PASSWORD" "$T/all.err" "$T/all.out"; then bad "the password never appears in the output"; else ok "the password never appears in the output (debug log)"; fi
 if grep -q "correct horse" "$T/all.err"; then bad "no passphrase in the log"; fi
 
@@ -242,6 +260,17 @@ m=$(err_of enc_nopass node-ok)
 if contains "$m" "KPATROL_SSH_PASSPHRASE"; then ok "encrypted key without a passphrase: the error says how to give it"; else bad "encrypted key without passphrase" "$m"; fi
 KPATROL_SSH_PASSPHRASE='correct horse' collect enc "$T/inv_noKey.yaml" --ssh-known-hosts "$KH" --ssh-key "$T/user_enc"
 check "encrypted key with KPATROL_SSH_PASSPHRASE: facts collected" has_facts enc node-ok
+if [[ -n $CREATED_USER ]]; then
+  printf '%s\n' "$KP_TEST_PASSWORD" >"$T/password.txt"
+  chmod 600 "$T/password.txt"
+  printf 'nodes:\n  - {name: node-pw, host: 127.0.0.1, port: %s, user: %s}\n' "$P_PW" "$TEST_USER" >"$T/inv_pw.yaml"
+  collect pwfile "$T/inv_pw.yaml" --ssh-known-hosts "$KH" --ssh-password-file "$T/password.txt"
+  check "password login (--ssh-password-file): facts collected" has_facts pwfile node-pw
+  printf 'wrong\n' >"$T/password.txt"
+  collect pwwrong "$T/inv_pw.yaml" --ssh-known-hosts "$KH" --ssh-password-file "$T/password.txt"
+  m=$(err_of pwwrong node-pw)
+  if contains "$m" "password (refused)"; then ok "wrong password: authentication error ($m)"; else bad "wrong password" "$m"; fi
+fi
 collect usage "$T/inv_noKey.yaml" --ssh-known-hosts "$KH" --ssh-password-env KP_UNSET_VARIABLE
 check "--ssh-password-env naming an unset variable: usage error (exit 2)" test "$RC" -eq 2
 

@@ -15,6 +15,8 @@ sshd_start() {
   shift 4
   mkdir -p /run/sshd
   {
+    # sshd takes the first value of a keyword: the caller's lines go first.
+    for line in "$@"; do echo "$line"; done
     echo "Port $port"
     echo "ListenAddress $addr"
     echo "HostKey $hostkey"
@@ -31,7 +33,6 @@ sshd_start() {
     echo "X11Forwarding no"
     echo "MaxStartups 256"
     echo "LogLevel ${SSHD_LOGLEVEL:-INFO}"
-    for line in "$@"; do echo "$line"; done
   } >"$T/$name.conf"
   /usr/sbin/sshd -D -e -f "$T/$name.conf" 2>"$T/$name.log" &
   SSHD_PIDS+=($!)

@@ -28,7 +28,6 @@ using api::Credentials;
 using api::FetchOptions;
 using api::ListTarget;
 
-constexpr int kPageLimit = 500;
 constexpr int kMaxRelists = 2;
 
 std::string percentEncode(std::string_view s) {
@@ -59,14 +58,16 @@ Error statusError(const api::HttpResponse& r) {
 
 // Lists one kind page by page; a 410 Gone on an expired continue token relists from the start.
 Result<model::Json> listKind(Connection& conn, Credentials& creds, const ListTarget& t,
-                             const FetchOptions& fo) {
+                             const FetchOptions& fo, unsigned page_size) {
   model::Json items = model::Json::array();
   std::string cont;
   int relists = 0;
   while (true) {
-    std::string path = t.path + "?limit=" + std::to_string(kPageLimit);
-    if (!t.selector.empty()) path += "&" + t.selector;
-    if (!cont.empty()) path += "&continue=" + percentEncode(cont);
+    std::string query;
+    if (page_size > 0) query += "&limit=" + std::to_string(page_size);
+    if (!t.selector.empty()) query += "&" + t.selector;
+    if (!cont.empty()) query += "&continue=" + percentEncode(cont);
+    const std::string path = query.empty() ? t.path : t.path + "?" + query.substr(1);
     auto r = api::fetch(conn, creds, path, fo);
     if (!r) return std::move(r).error();
     if (r->status == 410 && !cont.empty() && relists < kMaxRelists) {
@@ -222,7 +223,7 @@ Result<model::Json> collectApi(const ApiCollectOptions& options) {
   runParallel(
       options.parallel, targets.size(), config, creds, share, [&](Connection* conn, std::size_t i) {
         Result<model::Json> got =
-            conn != nullptr ? listKind(*conn, creds, targets[i], fo)
+            conn != nullptr ? listKind(*conn, creds, targets[i], fo, options.page_size)
                             : Result<model::Json>(makeError(Errc::kInternal, "no connection"));
         const long n = got ? static_cast<long>(got->size()) : -1;
         if (!got) spdlog::warn("{}: {}", targets[i].plural, got.error().message);
@@ -280,7 +281,9 @@ Result<model::Json> collectApi(const ApiCollectOptions& options) {
   if (options.kubelet_configz && node_list != objects.end() && !node_list->empty()) {
     std::vector<std::string> names;
     for (const auto& n : *node_list) {
-      if (n.contains("metadata")) names.push_back(n["metadata"].value("name", std::string()));
+      // Virtual nodes (ECI) have no kubelet: nothing to read, and nothing missing either.
+      if (n.contains("metadata") && !api::isVirtualNode(n))
+        names.push_back(n["metadata"].value("name", std::string()));
     }
     std::vector<Result<model::Json>> configs(names.size(), makeError(Errc::kInternal, ""));
     FetchOptions cfo = fo;
@@ -319,7 +322,7 @@ Result<model::Json> collectApi(const ApiCollectOptions& options) {
       }
     };
     // One node first: when RBAC refuses nodes/proxy, it refuses it for every node.
-    one(conn0->get(), 0);
+    if (!names.empty()) one(conn0->get(), 0);
     if (names.size() > 1) {
       runParallel(options.parallel, names.size() - 1, config, creds, share,
                   [&](Connection* conn, std::size_t i) { one(conn, i + 1); });

@@ -71,4 +71,19 @@ std::string detectFlavour(const std::string& git_version, const model::Json* nod
   return "unknown";
 }
 
+bool isVirtualNode(const model::Json& node) {
+  if (!node.is_object()) return false;
+  if (const auto* labels = member(node, "metadata", "labels"); labels && labels->is_object()) {
+    if (labels->value("type", std::string()) == "virtual-kubelet") return true;
+    if (labels->value("alibabacloud.com/virtual-node", std::string()) == "true") return true;
+  }
+  if (const auto* taints = member(node, "spec", "taints"); taints && taints->is_array()) {
+    for (const auto& t : *taints) {
+      if (t.is_object() && t.value("key", std::string()).starts_with("virtual-kubelet.io/"))
+        return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace kpatrol::collect::api

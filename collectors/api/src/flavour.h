@@ -18,4 +18,9 @@ namespace kpatrol::collect::api {
 std::string detectFlavour(const std::string& git_version, const model::Json* nodes,
                           const model::Json* configmaps);
 
+/// A virtual-kubelet node (ACK ECI and the like: label type=virtual-kubelet, a
+/// virtual-kubelet.io/* taint or label alibabacloud.com/virtual-node=true): no kubelet, so no
+/// kubelet configuration to read.
+bool isVirtualNode(const model::Json& node);
+
 }  // namespace kpatrol::collect::api

@@ -21,6 +21,8 @@ struct ApiCollectOptions {
   std::chrono::seconds request_timeout{30};  // per request, and per exec-plugin run
   std::chrono::seconds total_timeout{600};
   unsigned parallel = 4;  // lists in flight at once
+  /// Items per list page (`limit`), as kubectl's --chunk-size; 0 lists each kind in one response.
+  unsigned page_size = 500;
   /// A single response (one page of a list) larger than this is refused: an error for its kind.
   std::size_t max_response_bytes = std::size_t{256} << 20;
   /// Read each node's kubelet configuration through /api/v1/nodes/<node>/proxy/configz.
