@@ -225,3 +225,66 @@ TEST_CASE("manifests: a JSON array and YAML with only comments") {
   REQUIRE(only_comments.ok());  // a file with no objects is valid, just empty
   CHECK(only_comments->at("objects") == Json::object());
 }
+
+TEST_CASE("manifests: workload templates are checked as Pods, once per workload") {
+  TempDir dir;
+  dir.write("app.yaml", R"(apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  template:
+    metadata: { labels: { app: web }, annotations: { note: kept } }
+    spec:
+      containers: [ { name: c, image: "nginx:1.25", securityContext: { privileged: true } } ]
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: { name: nightly, namespace: ops }
+spec:
+  schedule: "0 2 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: Never
+          containers: [ { name: job, image: "busybox:1.36" } ]
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: { name: db, namespace: shop }
+spec:
+  template:
+    spec:
+      containers: [ { name: db, image: "postgres:16" } ]
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: db-0
+  namespace: shop
+  ownerReferences: [ { apiVersion: apps/v1, kind: StatefulSet, name: db } ]
+spec:
+  containers: [ { name: db, image: "postgres:16" } ]
+)");
+  auto doc = collect::loadManifests({dir.path});
+  REQUIRE(doc.ok());
+  // web and nightly get a template Pod; db already has its Pod in the input.
+  CHECK(count(*doc, "pods") == 3);
+  const Json* web = find(*doc, "pods", "web-template");
+  REQUIRE(web != nullptr);
+  CHECK(web->at("metadata").at("namespace") == "shop");
+  CHECK(web->at("metadata").at("labels").at("app") == "web");
+  CHECK(web->at("metadata").at("annotations").at("note") == "kept");
+  CHECK(web->at("metadata").at("annotations").at("kpatrol.io/pod-template-of") == "Deployment/web");
+  CHECK(web->at("metadata").at("ownerReferences").at(0).at("kind") == "Deployment");
+  CHECK(web->at("spec").at("containers").at(0).at("securityContext").at("privileged") == true);
+  const Json* nightly = find(*doc, "pods", "nightly-template");
+  REQUIRE(nightly != nullptr);
+  CHECK(nightly->at("spec").at("restartPolicy") == "Never");
+  CHECK(find(*doc, "pods", "db-template") == nullptr);
+  CHECK(doc->at("meta").at("sources").at(0).at("template_pods") == 2);
+  // The snapshot makes them pod subjects, so every pod rule checks the templates.
+  auto snap = model::Snapshot::fromJson(std::move(*doc), "manifests");
+  REQUIRE(snap.ok());
+  CHECK((*snap)->subjects(model::Scope::kPod).size() == 3);
+}

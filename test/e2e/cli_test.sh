@@ -58,12 +58,12 @@ check() {
   if "$@"; then pass "$desc"; else fail "$desc" "$why"; fi
 }
 
-# kp NAME ARGS...: runs kpatrol (at most 60 s) with stdout/stderr in log/NAME.out|err; sets RC.
+# kp NAME ARGS...: runs kpatrol (at most 300 s: a hang guard, not a speed test) with stdout/stderr in log/NAME.out|err; sets RC.
 RC=0
 kp() {
   local name=$1
   shift
-  timeout -k 5 60 "$KP" "$@" >"log/$name.out" 2>"log/$name.err"
+  timeout -k 5 300 "$KP" "$@" >"log/$name.out" 2>"log/$name.err"
   RC=$?
 }
 OUT() { printf '%s' "$W/log/$1.out"; }

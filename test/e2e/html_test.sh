@@ -251,17 +251,17 @@ check "--lang zh makes Chinese the page's default language" "$(grep -o '<html[^>
 check "the Chinese report's self-test passes" "$(selftest dom-i.html)" selftest_ok "$(selftest dom-i.html)"
 
 # ---------------------------------------------------------------------------------------------
-# 5. Scale: 20,000 pods (over 100,000 findings) load and stay usable within the time budget.
+# 5. Scale: about 6,000 pods, over 100,000 findings with the built-in rules, load and stay usable.
 
 cp -r "$W/snap" "$W/big"
-jq '.items as $p | .items = [range(0; 135) as $k | $p[] |
+jq '.items as $p | .items = [range(0; 40) as $k | $p[] |
       .metadata.name += "-d\($k)" | .metadata.uid = ((.metadata.uid // "u") + "-\($k)")]' \
   "$W/snap/objects/pods.json" >"$W/big/objects/pods.json"
 "$KP" --db "$W/big.db" --out "$W/out/big" scan --snapshot "$W/big" -q --format html,json \
   >log/big.out 2>log/big.err
 BIG_HTML=$(html_of out/big)
 BIG_N=$(jq '.findings | length' "$(json_of out/big)" 2>/dev/null)
-check "a scan of 20,000 pods writes its HTML report" "$(cat log/big.err)" \
+check "a scan of 40 copies of the demo pods writes its HTML report" "$(cat log/big.err)" \
   eval '[ -s "$BIG_HTML" ] && [ "${BIG_N:-0}" -ge 100000 ]'
 T0=$(date +%s%N)
 dump "$BIG_HTML" "#selftest" dom-big.html

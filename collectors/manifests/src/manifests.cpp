@@ -12,6 +12,7 @@
 #include "kinds.h"
 #include "kpatrol/core/fs.h"
 #include "kpatrol/core/time.h"
+#include "template_pods.h"
 
 namespace kpatrol::collect {
 namespace fs = std::filesystem;
@@ -194,6 +195,11 @@ Result<model::Json> loadManifests(const std::vector<std::filesystem::path>& path
       {"cluster", {{"name", "manifests"}, {"uid", ""}, {"version", ""}, {"flavour", "unknown"}}},
       {"sources", Json::array({Json{{"type", "manifests"}, {"paths", path_list}}})}};
   doc["objects"] = std::move(assembler).objects();
+  if (const std::size_t templates = manifests::addTemplatePods(doc["objects"]); templates > 0) {
+    doc["meta"]["sources"][0]["template_pods"] = templates;
+    spdlog::info("manifests: checking {} workload template(s) as Pods named <workload>-template",
+                 templates);
+  }
   doc["nodes"] = Json::object();
   doc["errors"] = Json::array();
   return doc;
