@@ -3,7 +3,7 @@
 # (.clang-format). Run `clang-format -i <file>` to fix. Used by ctest (lint_format).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mapfile -t files < <(find scanner report collectors plugins test \( -name '*.cpp' -o -name '*.h' \) -type f | sort)
+mapfile -t files < <(find scanner report collectors plugins test fixtures/apiserver \( -name '*.cpp' -o -name '*.h' \) -type f | sort)
 if clang-format --dry-run --Werror "${files[@]}" 2> /tmp/kpatrol-format.$$; then
   echo "clang-format: ${#files[@]} files clean"
   rm -f /tmp/kpatrol-format.$$

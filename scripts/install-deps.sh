@@ -27,9 +27,10 @@ test_packages=(
   chromium fonts-wqy-microhei
                           # the HTML report is checked in real headless Chromium (with a
                           # Chinese font, so screenshots of the zh report are readable)
-  openssh-server openssh-client
-                          # SSH collection is tested against a real sshd on 127.0.0.1
-  openssl                 # tests generate CAs, server and client certificates
+  openssh-server openssh-client time
+                          # SSH collection is tested against real sshd instances on 127.0.0.1
+                          # (time: the SSH benchmark's CPU figures)
+  openssl curl            # tests generate CAs and certificates; curl checks the fixture server
   mmdebstrap umoci        # the container image is built and smoke-tested without a container
                           # engine (deploy/image/build-image.sh)
 )
