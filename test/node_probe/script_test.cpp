@@ -30,7 +30,8 @@ using kpatrol::test::ScratchDir;
 
 namespace {
 
-const char* const kSections[] = {"apiserver-files",
+const char* const kSections[] = {"audit-oldest",
+                                 "apiserver-files",
                                  "units",
                                  "listening",
                                  "meta",
@@ -259,6 +260,8 @@ TEST_CASE("master root: the facts the rules read") {
     CHECK(f["accounts"]["users"][1]["locked"] == true);  // daemon: "*"
     CHECK(f["audit"]["rules"].size() == 4);
     CHECK(f["audit"]["rules"][0] == "-w /etc/passwd -p wa -k identity");
+    CHECK(f["audit"]["oldest_record"] == "2025-10-20T22:40:00Z");  // audit.log.2
+    CHECK(f["audit"]["oldest_file"] == "/var/log/audit/audit.log.2");
   }
 
   SUBCASE("kernel tables") {

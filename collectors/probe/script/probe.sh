@@ -393,6 +393,32 @@ p_apiserver_files() {
     fi | sed -E 's/(secret"?[[:space:]]*:[[:space:]]*)[^,}[:space:]]+/\1REDACTED/g'
   done
 }
+# The first line of the oldest local audit log (audit.log.N with the highest N, else
+# audit.log): its msg=audit(<epoch>...) stamp dates the oldest record kept.
+p_audit_oldest() {
+  rp /var/log/audit
+  [ -d "$RP" ] || return 2
+  _best=
+  _bestn=-1
+  for _f in "$RP"/audit.log "$RP"/audit.log.*; do
+    [ -f "$_f" ] || continue
+    case ${_f##*/} in
+      audit.log) _k=0 ;;
+      audit.log.*)
+        _k=${_f##*.}
+        case $_k in '' | *[!0-9]*) continue ;; esac
+        ;;
+    esac
+    if [ "$_k" -gt "$_bestn" ]; then
+      _bestn=$_k
+      _best=$_f
+    fi
+  done
+  [ -n "$_best" ] || return 2
+  [ -r "$_best" ] || return 13
+  item "oldest /var/log/audit/${_best##*/}"
+  head -n 1 -- "$_best" | head -c 1000
+}
 # systemd units: states from systemctl on a live host; enablement from the .wants links.
 p_units() {
   if [ -z "$R" ] && command -v systemctl >/dev/null 2>&1; then
@@ -633,6 +659,7 @@ sec audit-live p_audit_live
 sec audit-files catitems /etc/audit/audit.rules '/etc/audit/rules.d/*.rules' \
   /etc/audit/auditd.conf /etc/audit/plugins.d/au-remote.conf /etc/audisp/plugins.d/au-remote.conf
 sec profile p_profile
+sec audit-oldest p_audit_oldest
 sec apiserver-files p_apiserver_files
 sec units p_units
 sec listening p_listening

@@ -3,6 +3,7 @@
 // host facts from the script's sections (docs/snapshot.md, host facts).
 #include "kpatrol/collect/node_probe.h"
 
+#include <ctime>
 #include <exception>
 #include <set>
 
@@ -532,6 +533,23 @@ struct Assembler {
         audit["rules_count"] = n;
         audit["rules"] = file_rules;
         audit["rules_source"] = "rules files";
+      }
+    }
+    if (const Section* s = section("audit-oldest", "audit.oldest_record", false)) {
+      for (const auto& i : items(*s)) {
+        auto pos = i.body.find("audit(");
+        if (pos == std::string::npos) continue;
+        std::string_view stamp = std::string_view(i.body).substr(pos + 6);
+        stamp = stamp.substr(0, stamp.find_first_of(".:)"));
+        if (auto epoch = text::toInt(stamp); epoch && *epoch > 0) {
+          std::time_t t = static_cast<std::time_t>(*epoch);
+          std::tm tm{};
+          gmtime_r(&t, &tm);
+          char buf[64];
+          std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+          audit["oldest_record"] = buf;
+          audit["oldest_file"] = text::sanitize(i.label.substr(i.label.find(' ') + 1));
+        }
       }
     }
     facts()["audit"] = std::move(audit);
