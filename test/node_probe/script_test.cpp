@@ -234,6 +234,8 @@ TEST_CASE("master root: the facts the rules read") {
     CHECK(files["/etc/cni/net.d/10-calico.conflist"]["exists"] == true);
     CHECK(files["/etc/systemd/system/kubelet.service.d/10-kubeadm.conf"]["exists"] == true);
     CHECK(files["/lib/systemd/system/kubelet.service"]["exists"] == true);
+    CHECK(files["/var/log/audit"]["type"] == "directory");
+    CHECK(files["/etc/etcd/etcd.conf"]["exists"] == false);
   }
 
   SUBCASE("apiserver files (secrets redacted on the node), units, listening sockets") {

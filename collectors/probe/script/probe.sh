@@ -302,7 +302,12 @@ p_files() {
     /etc/passwd /etc/group /etc/shadow /etc/gshadow /etc/sudoers /etc/ssh/sshd_config \
     /etc/crontab /boot/grub2/grub.cfg /boot/grub/grub.cfg /etc/security/opasswd \
     /etc/login.defs /etc/docker/daemon.json /etc/containerd/config.toml \
-    /run/systemd/timesync/synchronized; do
+    /run/systemd/timesync/synchronized /etc/etcd/etcd.conf /etc/sudoers.d \
+    /usr/lib/systemd/system/etcd.service /etc/systemd/system/etcd.service \
+    /var/lib/etcd/data.etcd /var/lib/etcd/default.etcd /var/log/audit \
+    /var/log/audit/audit.log /etc/default/kubelet /etc/sysconfig/kubelet \
+    /var/lib/cni/networks /etc/cron.d /etc/cron.daily /etc/cron.hourly /etc/cron.weekly \
+    /etc/cron.monthly; do
     st "$_f"
   done
   for _d in /etc/kubernetes /etc/kubernetes/manifests /etc/kubernetes/pki \
