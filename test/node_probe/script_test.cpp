@@ -30,7 +30,11 @@ using kpatrol::test::ScratchDir;
 
 namespace {
 
-const char* const kSections[] = {"meta",
+const char* const kSections[] = {"audit-oldest",
+                                 "apiserver-files",
+                                 "units",
+                                 "listening",
+                                 "meta",
                                  "os-release",
                                  "redhat-release",
                                  "hostname",
@@ -150,8 +154,8 @@ TEST_CASE("master root: the facts the rules read") {
     REQUIRE(p.contains("kube-apiserver"));
     CHECK(p["kube-apiserver"]["pid"] == 2324);
     CHECK(p["kube-apiserver"]["argv"][0] == "kube-apiserver");
-    CHECK(p["kube-apiserver"]["argv"][3] == "--authorization-mode=Node,RBAC");
-    CHECK(p["kube-apiserver"]["argv"].size() == 11);
+    CHECK(p["kube-apiserver"]["argv"][5] == "--authorization-mode=Node,RBAC");
+    CHECK(p["kube-apiserver"]["argv"].size() == 13);
     CHECK(p["kubelet"]["pid"] == 1218);
     CHECK(p["kubelet"]["uid"] == 0);
     CHECK(p["kube-controller-manager"]["argv"][0] == "kube-controller-manager");
@@ -230,6 +234,36 @@ TEST_CASE("master root: the facts the rules read") {
     CHECK(files["/etc/cni/net.d/10-calico.conflist"]["exists"] == true);
     CHECK(files["/etc/systemd/system/kubelet.service.d/10-kubeadm.conf"]["exists"] == true);
     CHECK(files["/lib/systemd/system/kubelet.service"]["exists"] == true);
+    CHECK(files["/var/log/audit"]["type"] == "directory");
+    CHECK(files["/etc/etcd/etcd.conf"]["exists"] == false);
+  }
+
+  SUBCASE("apiserver files (secrets redacted on the node), units, listening sockets") {
+    const Json& enc = f["encryption_config"];
+    CHECK(enc["path"] == "/etc/kubernetes/enc/enc.yaml");
+    const Json& prov = enc["config"]["resources"][0]["providers"];
+    CHECK(prov[0]["aescbc"]["keys"][0]["secret"] == "REDACTED");
+    CHECK(prov[0]["aescbc"]["keys"][1]["secret"] == "REDACTED");
+    CHECK(prov[1].contains("identity"));
+    CHECK(f["audit_policy"]["config"]["rules"][0]["level"] == "Metadata");
+    CHECK(f["units"]["kubelet.service"]["enabled"] == true);
+    CHECK(f["units"]["telnet.socket"]["enabled"] == true);
+    const Json& l = f["listening"];
+    REQUIRE(l.size() == 5);
+    CHECK(l[0] == Json{{"proto", "tcp"}, {"address", "0.0.0.0"}, {"port", 22}});
+    CHECK(l[1]["address"] == "127.0.0.1");
+    CHECK(l[1]["port"] == 2377);
+    CHECK(l[2] == Json{{"proto", "tcp"}, {"address", "10.0.0.11"}, {"port", 23}});
+    CHECK(l[3] == Json{{"proto", "tcp"}, {"address", "::"}, {"port", 6443}});
+    CHECK(l[4] == Json{{"proto", "udp"}, {"address", "0.0.0.0"}, {"port", 68}});
+    CHECK(
+        f["accounts"]["users"][0] ==
+        Json{{"name", "root"}, {"uid", 0}, {"gid", 0}, {"shell", "/bin/bash"}, {"locked", false}});
+    CHECK(f["accounts"]["users"][1]["locked"] == true);  // daemon: "*"
+    CHECK(f["audit"]["rules"].size() == 4);
+    CHECK(f["audit"]["rules"][0] == "-w /etc/passwd -p wa -k identity");
+    CHECK(f["audit"]["oldest_record"] == "2025-10-20T22:40:00Z");  // audit.log.2
+    CHECK(f["audit"]["oldest_file"] == "/var/log/audit/audit.log.2");
   }
 
   SUBCASE("kernel tables") {
@@ -354,9 +388,10 @@ TEST_CASE("master root: no password hash and no private key in the raw output") 
   const fs::path root = tmp.path() / "m";
   prepareRoot("kubeadm-master", root);
   std::string out = rawOutput("/bin/sh", root);
-  for (const char* secret : {"FAKEHASH", "FAKESALT", "$6$", "$y$", "PRIVATE KEY", "NOT A KEY",
-                             "RklYVFVSRSBQTEFDRUhPTERFUiAtIE5PVCBBIEtFWQ",
-                             "RklYVFVSRSBQTEFDRUhPTERFUg", "placeholder: not a private key"}) {
+  for (const char* secret :
+       {"FAKEHASH", "FAKESALT", "$6$", "$y$", "PRIVATE KEY", "NOT A KEY",
+        "RklYVFVSRSBQTEFDRUhPTERFUiAtIE5PVCBBIEtFWQ", "RklYVFVSRSBQTEFDRUhPTERFUg",
+        "placeholder: not a private key", "c2VjcmV0IGlzIHNlY3JldA", "b2xkIHNlY3JldCBrZXk"}) {
     CAPTURE(secret);
     CHECK(out.find(secret) == std::string::npos);
   }
@@ -464,6 +499,8 @@ TEST_CASE("worker root (CentOS 7): swap, docker, pam_tally2, ntpd, old conntrack
   CHECK(f["shell"]["tmout"] == 900);
   CHECK(f["shell"]["tmout_readonly"] == false);
   CHECK(f["pids"]["max"] == 32768);
+  CHECK(f["listening"][1] == Json{{"proto", "tcp"}, {"address", "0.0.0.0"}, {"port", 111}});
+  CHECK(f["audit"]["rules"] == Json::array({"-w /etc/sudoers -p wa -k scope"}));
   const Json* c = cert(f, "/var/lib/kubelet/pki/kubelet-client-current.pem");
   REQUIRE(c != nullptr);
   CHECK((*c)["not_after"] == "2026-01-10T08:00:00Z");

@@ -3,7 +3,8 @@
 # serving a fixture node root (the probe reads under --ssh-root, never this machine's /etc).
 # Usage: ssh_e2e.sh <path to kpatrol>. Runs as root (sshd, a throwaway login user for sudo).
 set -uo pipefail
-KPATROL=$(realpath "${1:?usage: ssh_e2e.sh <kpatrol binary>}")
+KPATROL=$(realpath "${1:?usage: ssh_e2e.sh <kpatrol binary> [fixture API server binary]}")
+APISRV=${2:-}  # when given: also scan the fixture API server's cluster with SSH node facts
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 T=$(mktemp -d /tmp/kpatrol-ssh-e2e.XXXXXX)
 chmod 755 "$T"  # the sudo test user reads authorized_keys here
@@ -18,6 +19,7 @@ source "$(dirname "$0")/sshd_lib.sh"
 cleanup() {
   sshd_stop_all
   [[ -n $HANG_PID ]] && kill "$HANG_PID" 2>/dev/null
+  [[ -n ${API_PID:-} ]] && kill "$API_PID" 2>/dev/null
   [[ -n $AGENT_PID ]] && kill "$AGENT_PID" 2>/dev/null
   [[ -n $CREATED_USER ]] && userdel "$TEST_USER" 2>/dev/null
   [[ -n ${KEEP:-} ]] || rm -rf "$T"; echo "temp: $T"
@@ -324,6 +326,67 @@ if [[ -n $REPORT ]]; then
   check "the report lists the collection error" bash -c "jq -e '.collection_errors[] | select(.subject == \"node/node-hang\" and .source == \"ssh\")' '$REPORT'"
   n_eci_err=$(jq '[.findings[] | select(.subject == "node/eci-1" and .status == "error" and (.message | contains("timed out") or contains("ssh")))] | length' "$REPORT")
   check "virtual-kubelet node: no SSH error findings" test "$n_eci_err" -eq 0
+fi
+
+if [[ -n $APISRV && -x $APISRV ]]; then
+  echo "# scan --kubeconfig (fixture API server, demo cluster) --ssh-inventory: targets from Node objects"
+  DEMO=$SRC/fixtures/demo
+  (
+    cd "$T" || exit 1
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout api-ca.key -out api-ca.crt -days 2 -subj "/CN=kpatrol-ssh-e2e-ca"
+    openssl req -newkey rsa:2048 -nodes -keyout api.key -out api.csr -subj "/CN=kube-apiserver"
+    printf 'subjectAltName=IP:127.0.0.1\n' >api.ext
+    openssl x509 -req -in api.csr -CA api-ca.crt -CAkey api-ca.key -CAcreateserial -out api.crt -days 2 -extfile api.ext
+  ) >/dev/null 2>&1
+  "$APISRV" --state "$DEMO" --tls-cert "$T/api.crt" --tls-key "$T/api.key" --ready-file "$T/api.ready" \
+    --token ssh-e2e-token >"$T/api.log" 2>&1 &
+  API_PID=$!
+  for _ in $(seq 150); do [[ -s $T/api.ready ]] && break; sleep 0.1; done
+  API_PORT=$(cat "$T/api.ready" 2>/dev/null)
+  cat >"$T/api.kc" <<KC
+apiVersion: v1
+kind: Config
+current-context: e2e
+clusters:
+- name: e2e
+  cluster: {server: "https://127.0.0.1:$API_PORT", certificate-authority: $T/api-ca.crt}
+contexts:
+- name: e2e
+  context: {cluster: e2e, user: e2e}
+users:
+- name: e2e
+  user: {token: ssh-e2e-token}
+KC
+  # Every demo node is overridden onto loopback (their InternalIPs are not reachable here):
+  # the first one to the hanging listener, the others to the sshd.
+  {
+    echo "defaults: {user: root, key: $T/user_key}"
+    echo "nodes:"
+    first=1
+    for n in $(jq -r '.items[].metadata.name' "$DEMO/objects/nodes.json"); do
+      if [[ -n $first ]]; then HUNG_NODE=$n; port=$P_HANG; first=; else port=$P_MAIN; LIVE_NODE=$n; fi
+      echo "  - {name: $n, host: 127.0.0.1, port: $port}"
+    done
+  } >"$T/api-inv.yaml"
+  rm -rf "$T/api-reports"
+  "$KPATROL" --db "$T/api.db" --out "$T/api-reports" scan --kubeconfig "$T/api.kc" --quiet \
+    --ssh-inventory "$T/api-inv.yaml" --ssh-known-hosts "$KH" --ssh-root "$ROOT" --ssh-timeout 2 \
+    >"$T/apiscan.out" 2>"$T/apiscan.err"
+  API_RC=$?
+  REPORT=$(ls "$T"/api-reports/kpatrol-scan-*.json 2>/dev/null | head -1)
+  if [[ -z $API_PORT ]]; then
+    bad "fixture API server started" "$(cat "$T/api.log")"
+  elif [[ $API_RC -le 1 && -n $REPORT ]]; then
+    ok "scan --kubeconfig --ssh-inventory completes (rc=$API_RC)"
+    n_live=$(jq --arg s "node/$LIVE_NODE" '[.findings[] | select(.subject == $s and (.status == "pass" or .status == "fail" or .status == "warn"))] | length' "$REPORT")
+    check "live node $LIVE_NODE: evaluated node findings ($n_live)" test "$n_live" -gt 0
+    n_err=$(jq --arg s "node/$HUNG_NODE" '[.findings[] | select(.subject == $s and .status == "error" and (.message | contains("timed out")))] | length' "$REPORT")
+    check "hung node $HUNG_NODE: error findings with the timeout reason ($n_err)" test "$n_err" -gt 0
+    n_facts=$(jq '[.collection_errors[] | select(.source == "ssh" and .fact == "*")] | length' "$REPORT")
+    check "exactly one node could not be collected over SSH ($n_facts)" test "$n_facts" -eq 1
+  else
+    bad "scan --kubeconfig --ssh-inventory (rc=$API_RC)" "$(tail -5 "$T/apiscan.err")"
+  fi
 fi
 
 echo "# safety"

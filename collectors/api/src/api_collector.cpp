@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -166,6 +168,15 @@ struct KindOutcome {
   bool done = false;
   Result<model::Json> items = makeError(Errc::kInternal, "not collected");
 };
+
+// VmHWM of this process, for the collection's summary line (memory grows with what is kept).
+long peakRssMib() {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.starts_with("VmHWM:")) return std::atol(line.c_str() + 6) / 1024;
+  }
+  return -1;
+}
 
 model::Json errorEntry(const std::string& subject, const std::string& fact,
                        const std::string& message) {
@@ -362,8 +373,10 @@ Result<model::Json> collectApi(const ApiCollectOptions& options) {
   doc["objects"] = std::move(objects);
   doc["nodes"] = std::move(nodes_facts);
   doc["errors"] = std::move(errors);
-  spdlog::info("collected {} kinds ({} failed) in {:.1f}s", ok, targets.size() - ok,
-               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  spdlog::info("collected {} kinds ({} failed) in {:.1f}s; peak RSS so far {} MiB", ok,
+               targets.size() - ok,
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+               peakRssMib());
   return doc;
 }
 

@@ -44,6 +44,13 @@ std::string trimmed(std::string s) {
   return s;
 }
 
+// "3s", "1.5s".
+std::string seconds(long ms) {
+  if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
+  std::string s = std::to_string(ms / 1000) + "." + std::to_string((ms % 1000) / 100);
+  return s + "s";
+}
+
 std::int64_t epochNow() {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -326,9 +333,8 @@ Result<HttpResponse> Connection::get(const std::string& path, std::chrono::milli
                                                    im.config->describeUser() +
                                                    " could not be used: " + detail);
     case CURLE_OPERATION_TIMEDOUT:
-      return makeError(Errc::kTimeout, "GET " + url + " timed out after " +
-                                           std::to_string(ms / 1000.0).substr(0, 4) +
-                                           "s: " + detail);
+      return makeError(Errc::kTimeout, "GET " + url + " timed out after " + seconds(ms) +
+                                           " (--request-timeout): " + detail);
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
     case CURLE_COULDNT_CONNECT:

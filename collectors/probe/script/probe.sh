@@ -50,7 +50,7 @@ to() {
   shift
   if [ -n "$HAVE_TIMEOUT" ]; then timeout "$_t" "$@"; else "$@"; fi
 }
-# rp <node path>: NP = the node path with every symbolic link resolved component by
+# rp <node path>: (uses _rest _cur _n _c _t) NP = the node path with every symbolic link resolved component by
 # component inside R (absolute targets restart at R, ".." stops at R), RP = R/NP. So a link
 # planted in the root cannot lead a read outside it; a link loop gives a path that does not
 # exist.
@@ -302,7 +302,12 @@ p_files() {
     /etc/passwd /etc/group /etc/shadow /etc/gshadow /etc/sudoers /etc/ssh/sshd_config \
     /etc/crontab /boot/grub2/grub.cfg /boot/grub/grub.cfg /etc/security/opasswd \
     /etc/login.defs /etc/docker/daemon.json /etc/containerd/config.toml \
-    /run/systemd/timesync/synchronized; do
+    /run/systemd/timesync/synchronized /etc/etcd/etcd.conf /etc/sudoers.d \
+    /usr/lib/systemd/system/etcd.service /etc/systemd/system/etcd.service \
+    /var/lib/etcd/data.etcd /var/lib/etcd/default.etcd /var/log/audit \
+    /var/log/audit/audit.log /etc/default/kubelet /etc/sysconfig/kubelet \
+    /var/lib/cni/networks /etc/cron.d /etc/cron.daily /etc/cron.hourly /etc/cron.weekly \
+    /etc/cron.monthly; do
     st "$_f"
   done
   for _d in /etc/kubernetes /etc/kubernetes/manifests /etc/kubernetes/pki \
@@ -334,12 +339,15 @@ p_group() {
   [ -f "$RP" ] || return 2
   head -c $F -- "$RP" | awk -F: 'NF > 2 { print $1 ":" $3 }'
 }
-# Only the names of accounts whose password field is empty: the field itself is never printed.
+# Only account names: those whose password field is empty, and those whose password is locked
+# ("!" or "*"). The field itself is never printed.
 p_shadow() {
   rp /etc/shadow
   [ -f "$RP" ] || return 2
   [ -r "$RP" ] || return 13
-  awk -F: 'NF > 1 && $2 == "" { n = $1; if (n !~ /^[A-Za-z0-9._-]+$/) n = "?"; print "empty " n }
+  awk -F: 'NF > 1 { n = $1; if (n !~ /^[A-Za-z0-9._-]+$/) n = "?" }
+    NF > 1 && $2 == "" { print "empty " n }
+    NF > 1 && $2 ~ /^[!*]/ { print "locked " n }
     END { print "entries " NR }' <"$RP"
 }
 p_sshd_effective() {
@@ -360,6 +368,93 @@ profile_item() {
   [ -f "$RP" ] || return 0
   item "$1"
   head -c $F -- "$RP" | grep -E 'TMOUT|umask|autologout'
+}
+# The files kube-apiserver's flags name (encryption config, audit policy), read through its
+# /proc/<pid>/root when this /proc is the node's, else under R. Key material (secret: values of
+# the encryption config) is replaced on the node, before anything is printed.
+p_apiserver_files() {
+  _a=
+  for _d in "$P"/[0-9]*; do
+    pidok "$_d" || continue
+    read -r _c 2>/dev/null <"$_d/comm" || continue
+    if [ "$_c" = kube-apiserver ]; then
+      _a=${_d##*/}
+      break
+    fi
+  done
+  [ -n "$_a" ] || return 3
+  for _fl in encryption-provider-config audit-policy-file; do
+    _f=$(argval "$_a" "$_fl")
+    case $_f in /*) ;; *) continue ;; esac
+    if read -r _c2 2>/dev/null <"/proc/$_a/comm" && [ "$_c2" = kube-apiserver ] &&
+      [ -f "/proc/$_a/root$_f" ]; then
+      item "$_fl $_f"
+      head -c $F -- "/proc/$_a/root$_f"
+    else
+      rp "$_f"
+      [ -f "$RP" ] || continue
+      item "$_fl $_f"
+      head -c $F -- "$RP"
+    fi | sed -E 's/(secret"?[[:space:]]*:[[:space:]]*)[^,}[:space:]]+/\1REDACTED/g'
+  done
+}
+# The first line of the oldest local audit log (audit.log.N with the highest N, else
+# audit.log): its msg=audit(<epoch>...) stamp dates the oldest record kept.
+p_audit_oldest() {
+  rp /var/log/audit
+  [ -d "$RP" ] || return 2
+  _best=
+  _bestn=-1
+  for _f in "$RP"/audit.log "$RP"/audit.log.*; do
+    [ -f "$_f" ] || continue
+    case ${_f##*/} in
+      audit.log) _k=0 ;;
+      audit.log.*)
+        _k=${_f##*.}
+        case $_k in '' | *[!0-9]*) continue ;; esac
+        ;;
+    esac
+    if [ "$_k" -gt "$_bestn" ]; then
+      _bestn=$_k
+      _best=$_f
+    fi
+  done
+  [ -n "$_best" ] || return 2
+  [ -r "$_best" ] || return 13
+  item "oldest /var/log/audit/${_best##*/}"
+  head -n 1 -- "$_best" | head -c 1000
+}
+# systemd units: states from systemctl on a live host; enablement from the .wants links.
+p_units() {
+  if [ -z "$R" ] && command -v systemctl >/dev/null 2>&1; then
+    item list-units
+    to 10 systemctl list-units --type=service,socket --all --no-legend --no-pager --plain
+    item list-unit-files
+    to 10 systemctl list-unit-files --type=service,socket --no-legend --no-pager
+  fi
+  item wants
+  for _w in /etc/systemd/system /lib/systemd/system /usr/lib/systemd/system; do
+    rp "$_w"
+    for _f in "$RP"/*.wants/*; do
+      [ -e "$_f" ] || [ -L "$_f" ] || continue
+      _u=${_f##*/}
+      _t=${_f%/*}
+      printf '%s %s\n' "${_t##*/}" "$_u"
+    done
+  done
+}
+# Listening sockets: ss on a live host (with the process), else /proc/net/{tcp,udp}[6].
+p_listening() {
+  if [ -z "$R" ] && command -v ss >/dev/null 2>&1; then
+    item ss
+    to 10 ss -tulpn
+  fi
+  for _proto in tcp tcp6 udp udp6; do
+    pp "net/$_proto"
+    [ -f "$RP" ] || continue
+    item "proc $_proto"
+    head -c 1048576 -- "$RP"
+  done
 }
 p_profile() {
   for _g in /etc/profile '/etc/profile.d/*.sh' /etc/bashrc /etc/bash.bashrc /etc/csh.cshrc \
@@ -567,8 +662,12 @@ sec sshd-effective p_sshd_effective
 sec sshd-config catitems /etc/ssh/sshd_config '/etc/ssh/sshd_config.d/*.conf'
 sec audit-live p_audit_live
 sec audit-files catitems /etc/audit/audit.rules '/etc/audit/rules.d/*.rules' \
-  /etc/audit/auditd.conf
+  /etc/audit/auditd.conf /etc/audit/plugins.d/au-remote.conf /etc/audisp/plugins.d/au-remote.conf
 sec profile p_profile
+sec audit-oldest p_audit_oldest
+sec apiserver-files p_apiserver_files
+sec units p_units
+sec listening p_listening
 sec time-live p_time_live
 sec time-files catitems /etc/chrony.conf /etc/chrony/chrony.conf /etc/ntp.conf \
   /etc/systemd/timesyncd.conf

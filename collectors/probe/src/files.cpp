@@ -100,12 +100,15 @@ Json parseFileRecords(std::string_view body, const IdNames& ids) {
 
 Result<Json> parseShadowSummary(std::string_view raw) {
   Json names = Json::array();
+  Json locked = Json::array();
   bool seen_entries = false;
   std::int64_t entries = 0;
   for (auto line : text::lines(raw)) {
     auto f = text::fields(line);
     if (f.size() == 2 && f[0] == "empty") {
       names.push_back(text::sanitize(f[1]));
+    } else if (f.size() == 2 && f[0] == "locked") {
+      locked.push_back(text::sanitize(f[1]));
     } else if (f.size() == 2 && f[0] == "entries") {
       if (auto n = text::toInt(f[1])) {
         entries = *n;
@@ -114,7 +117,7 @@ Result<Json> parseShadowSummary(std::string_view raw) {
     }
   }
   if (!seen_entries) return makeError(Errc::kParse, "shadow summary incomplete");
-  return Json{{"count", names.size()}, {"names", names}, {"entries", entries}};
+  return Json{{"count", names.size()}, {"names", names}, {"locked", locked}, {"entries", entries}};
 }
 
 }  // namespace kpatrol::collect::probe

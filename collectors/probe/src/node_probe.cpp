@@ -3,6 +3,7 @@
 // host facts from the script's sections (docs/snapshot.md, host facts).
 #include "kpatrol/collect/node_probe.h"
 
+#include <ctime>
 #include <exception>
 #include <set>
 
@@ -388,9 +389,10 @@ struct Assembler {
   void filesAndAccounts() {
     IdNames ids;
     Json accounts = Json::object();
+    Json list = Json::array();
     if (const Section* s = section("passwd", "accounts")) {
       if (s->rc == 0) {
-        Json list = parsePasswd(s->body, &ids);
+        list = parsePasswd(s->body, &ids);
         Json uid0 = Json::array();
         for (const auto& a : list) {
           if (a["uid"] == 0) uid0.push_back(a["name"]);
@@ -407,12 +409,26 @@ struct Assembler {
         if (auto v = parseShadowSummary(s->body)) {
           accounts["empty_password"] = {{"count", v.value()["count"]},
                                         {"names", v.value()["names"]}};
+          std::set<std::string> locked;
+          for (const auto& n : v.value()["locked"]) locked.insert(n.get<std::string>());
+          for (auto& a : list) a["locked"] = locked.count(a["name"].get<std::string>()) > 0;
         } else {
           error("accounts.empty_password", v.error().message);
         }
       } else {
         error("accounts.empty_password", "/etc/shadow not readable: " + rcText(*s));
       }
+    }
+    if (!list.empty()) {
+      Json users = Json::array();
+      for (auto& a : list) {
+        users.push_back({{"name", a["name"]},
+                         {"uid", a["uid"]},
+                         {"gid", a["gid"]},
+                         {"shell", a["shell"]},
+                         {"locked", a.contains("locked") ? a["locked"] : Json(nullptr)}});
+      }
+      accounts["users"] = std::move(users);
     }
     if (!accounts.empty()) facts()["accounts"] = std::move(accounts);
     if (const Section* s = section("files", "files")) {
@@ -472,6 +488,7 @@ struct Assembler {
           audit["status"] = st;
         } else if (i.label == "rules") {
           audit["rules_count"] = countAuditRules(i.body);
+          audit["rules"] = auditRuleLines(i.body);
           audit["rules_source"] = "auditctl -l";
           have_rules = true;
         }
@@ -480,7 +497,19 @@ struct Assembler {
     if (const Section* s = section("audit-files", "audit", false)) {
       int n = 0;
       bool any_rules_file = false;
+      Json file_rules = Json::array();
       for (const auto& i : items(*s)) {
+        if (i.label.ends_with("/au-remote.conf")) {
+          bool active = false;
+          for (auto line : text::lines(i.body)) {
+            auto eq = line.find('=');
+            if (eq != std::string_view::npos && text::trim(line.substr(0, eq)) == "active") {
+              active = text::trim(line.substr(eq + 1)) == "yes";
+            }
+          }
+          audit["remote"] = {{"active", active}, {"path", text::sanitize(i.label)}};
+          continue;
+        }
         if (i.label == "/etc/audit/auditd.conf") {
           Json conf = Json::object();
           for (auto line : text::lines(i.body)) {
@@ -492,14 +521,35 @@ struct Assembler {
           audit["auditd_conf"] = conf;
         } else if (i.label != "/etc/audit/audit.rules") {
           n += countAuditRules(i.body);
+          for (auto& rule : auditRuleLines(i.body)) file_rules.push_back(std::move(rule));
           any_rules_file = true;
         } else if (!any_rules_file) {
+          // audit.rules is generated from rules.d by augenrules: counted only without rules.d
           n += countAuditRules(i.body);
+          for (auto& rule : auditRuleLines(i.body)) file_rules.push_back(std::move(rule));
         }
       }
       if (!have_rules) {
         audit["rules_count"] = n;
+        audit["rules"] = file_rules;
         audit["rules_source"] = "rules files";
+      }
+    }
+    if (const Section* s = section("audit-oldest", "audit.oldest_record", false)) {
+      for (const auto& i : items(*s)) {
+        auto pos = i.body.find("audit(");
+        if (pos == std::string::npos) continue;
+        std::string_view stamp = std::string_view(i.body).substr(pos + 6);
+        stamp = stamp.substr(0, stamp.find_first_of(".:)"));
+        if (auto epoch = text::toInt(stamp); epoch && *epoch > 0) {
+          std::time_t t = static_cast<std::time_t>(*epoch);
+          std::tm tm{};
+          gmtime_r(&t, &tm);
+          char buf[64];
+          std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+          audit["oldest_record"] = buf;
+          audit["oldest_file"] = text::sanitize(i.label.substr(i.label.find(' ') + 1));
+        }
       }
     }
     facts()["audit"] = std::move(audit);
@@ -510,6 +560,75 @@ struct Assembler {
         sh["login_defs_umask"] = facts()["login_defs"]["UMASK"];
       }
       facts()["shell"] = std::move(sh);
+    }
+  }
+
+  static Json auditRuleLines(std::string_view body) {
+    Json out = Json::array();
+    for (auto line : text::lines(body)) {
+      line = text::trim(line);
+      if ((text::startsWith(line, "-a") || text::startsWith(line, "-A") ||
+           text::startsWith(line, "-w")) &&
+          out.size() < 2000) {
+        out.push_back(text::sanitize(line.substr(0, 1000)));
+      }
+    }
+    return out;
+  }
+
+  void apiserverFiles() {
+    const Section* s = section("apiserver-files", "encryption_config", false);
+    if (!s) return;
+    for (const auto& i : items(*s)) {
+      auto sp = i.label.find(' ');
+      if (sp == std::string::npos) continue;
+      std::string flag = i.label.substr(0, sp);
+      std::string path = text::sanitize(i.label.substr(sp + 1));
+      const char* fact = flag == "encryption-provider-config" ? "encryption_config"
+                         : flag == "audit-policy-file"        ? "audit_policy"
+                                                              : nullptr;
+      if (!fact) continue;
+      if (auto j = yamlFile(i.body, path, fact)) {
+        facts()[fact] = {{"path", path}, {"config", *j}};
+      }
+    }
+  }
+
+  void units() {
+    const Section* s = section("units", "units", false);
+    if (!s) return;
+    Json u = Json::object();
+    for (const auto& i : items(*s)) {
+      if (i.label == "list-units") parseSystemctlUnits(i.body, &u);
+      if (i.label == "list-unit-files") parseSystemctlUnitFiles(i.body, &u);
+      if (i.label == "wants") parseWantsLinks(i.body, &u);
+    }
+    facts()["units"] = std::move(u);
+  }
+
+  void listening() {
+    const Section* s = section("listening", "listening", false);
+    if (!s) return;
+    Json from_ss;
+    Json from_proc = Json::array();
+    bool any_proc = false;
+    for (const auto& i : items(*s)) {
+      if (i.label == "ss") {
+        Json l = parseSsListening(i.body);
+        if (!l.empty()) from_ss = std::move(l);
+      } else if (text::startsWith(i.label, "proc ")) {
+        any_proc = true;
+        for (auto& l : parseProcNetSockets(i.body, i.label.substr(5))) {
+          from_proc.push_back(std::move(l));
+        }
+      }
+    }
+    if (!from_ss.is_null()) {
+      facts()["listening"] = std::move(from_ss);
+    } else if (any_proc) {
+      facts()["listening"] = std::move(from_proc);
+    } else {
+      error("listening", "no ss and no /proc/net/tcp|udp on the node");
     }
   }
 
@@ -778,6 +897,9 @@ struct Assembler {
     filesAndAccounts();
     baseline();
     timeSync();
+    apiserverFiles();
+    units();
+    listening();
     kernelTables();
     filesystems();
     dns();

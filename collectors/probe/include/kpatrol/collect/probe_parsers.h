@@ -88,7 +88,8 @@ void parseGroup(std::string_view text, IdNames* ids);
 Result<Json> parseStatLine(std::string_view line, const IdNames& ids);
 /// The "files" section: "<path>\0<stat line or missing|dangling|error>\n" records.
 Json parseFileRecords(std::string_view body, const IdNames& ids);
-/// The "shadow" section (our awk's summary): {count, names}.
+/// The "shadow" section (our awk's summary): {count, names (empty password), locked (names),
+/// entries}.
 Result<Json> parseShadowSummary(std::string_view text);
 
 // ---- kernel tables and usage -------------------------------------------------------------
@@ -133,6 +134,19 @@ Json parseAuditctlStatus(std::string_view text);
 int countAuditRules(std::string_view text);
 /// TMOUT and umask settings found in the profile files: {tmout, tmout_readonly, umask, files}.
 Json parseProfile(const std::vector<Item>& files);
+
+// ---- services and sockets ---------------------------------------------------------------------
+
+/// `systemctl list-units --plain --no-legend` (unit load active sub ...) into
+/// units[unit] = {active, state}; `systemctl list-unit-files --no-legend` into {enabled,
+/// masked}; the script's "<dir>.wants <unit>" lines into {enabled: true}.
+void parseSystemctlUnits(std::string_view text, Json* units);
+void parseSystemctlUnitFiles(std::string_view text, Json* units);
+void parseWantsLinks(std::string_view text, Json* units);
+/// `ss -tulpn`: [{proto, address, port, process}] of listening TCP and unconnected UDP sockets.
+Json parseSsListening(std::string_view text);
+/// /proc/net/{tcp,tcp6,udp,udp6} (`proto` names which): the same without process names.
+Json parseProcNetSockets(std::string_view text, std::string_view proto);
 
 // ---- time sync ------------------------------------------------------------------------------
 
