@@ -81,6 +81,46 @@ bool nodeSourceRequested(const NodeSourceOptions& options) {
          !s.password_env.empty() || !s.password_file.empty();
 }
 
+namespace {
+
+// Host facts from SSH over what the API gave (the kubelet's configz): SSH's facts win fact by
+// fact, and within `kubelet` field by field, so a config the API read survives when SSH could
+// not read the file.
+void mergeNodeFacts(model::Json& into, model::Json&& facts) {
+  if (!into.is_object()) {
+    into = std::move(facts);
+    return;
+  }
+  for (auto& [key, value] : facts.items()) {
+    if (key == "kubelet" && value.is_object() && into.contains("kubelet") &&
+        into["kubelet"].is_object()) {
+      for (auto& [k, v] : value.items()) into["kubelet"][k] = std::move(v);
+    } else {
+      into[key] = std::move(value);
+    }
+  }
+}
+
+// Whether the dotted fact path ("kubelet.config") is present in a node's facts.
+bool hasFact(const model::Json& facts, const std::string& dotted) {
+  const model::Json* cur = &facts;
+  std::size_t start = 0;
+  while (start <= dotted.size()) {
+    const std::size_t dot = dotted.find('.', start);
+    const std::string key =
+        dotted.substr(start, dot == std::string::npos ? dotted.npos : dot - start);
+    if (!cur->is_object()) return false;
+    auto it = cur->find(key);
+    if (it == cur->end() || it->is_null()) return false;
+    cur = &*it;
+    if (dot == std::string::npos) return true;
+    start = dot + 1;
+  }
+  return true;
+}
+
+}  // namespace
+
 Status collectNodesInto(model::Json& doc, const NodeSourceOptions& options,
                         const GlobalOptions& /*global*/) {
   const model::Json* nodes = nullptr;
@@ -93,11 +133,25 @@ Status collectNodesInto(model::Json& doc, const NodeSourceOptions& options,
   if (!got) return std::move(got).error();
   if (!doc.contains("nodes") || !doc["nodes"].is_object()) doc["nodes"] = model::Json::object();
   if (!doc.contains("errors") || !doc["errors"].is_array()) doc["errors"] = model::Json::array();
-  for (auto& [name, facts] : got->nodes.items()) doc["nodes"][name] = std::move(facts);
+  for (auto& [name, facts] : got->nodes.items())
+    mergeNodeFacts(doc["nodes"][name], std::move(facts));
   for (const auto& e : got->errors) {
     doc["errors"].push_back(
         {{"subject", e.subject}, {"fact", e.fact}, {"source", e.source}, {"message", e.message}});
   }
+  // An error about a fact that another source did collect (the API's configz refused, SSH
+  // read the kubelet's config file; or the other way round) no longer explains anything.
+  model::Json kept = model::Json::array();
+  for (auto& e : doc["errors"]) {
+    const std::string subject = e.value("subject", std::string());
+    const std::string fact = e.value("fact", std::string());
+    if (subject.starts_with("node/") && fact != "*") {
+      const auto n = doc["nodes"].find(subject.substr(5));
+      if (n != doc["nodes"].end() && hasFact(*n, fact)) continue;
+    }
+    kept.push_back(std::move(e));
+  }
+  doc["errors"] = std::move(kept);
   return okStatus();
 }
 
