@@ -47,8 +47,14 @@ return {
     local watched = {}
     for _, t in ipairs(PRESSURE) do watched[t] = true end
     for _, t in ipairs(ctx.param("problem_conditions")) do watched[t] = true end
+    local conditions = k8s.dig(s.object, "status", "conditions")
+    if conditions == nil or #conditions == 0 then
+      -- A Node without status (from manifests, or a node the API never heard from) cannot
+      -- vouch for itself: that is "could not evaluate", never a pass.
+      return ctx.error("the Node object reports no conditions (no status.conditions)")
+    end
     local bad, unknown = {}, {}
-    for _, c in ipairs(k8s.dig(s.object, "status", "conditions") or {}) do
+    for _, c in ipairs(conditions) do
       if watched[c.type] then
         local item = { type = c.type, status = c.status, reason = c.reason, message = c.message,
                        since = c.lastTransitionTime }

@@ -11,11 +11,11 @@
 #include <spdlog/spdlog.h>
 
 #include "app.h"
-#include "sources.h"
 #include "diagnose_rank.h"
 #include "kpatrol/engine/evaluator.h"
 #include "kpatrol/engine/profile.h"
 #include "kpatrol/engine/rule.h"
+#include "sources.h"
 
 namespace kpatrol::app {
 

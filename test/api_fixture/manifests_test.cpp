@@ -81,7 +81,10 @@ TEST_CASE("manifests: a directory of real-world YAML and JSON becomes one snapsh
   CHECK(count(*doc, "services") == 2);
   CHECK(count(*doc, "deployments") == 3);
   CHECK(count(*doc, "poddisruptionbudgets") == 1);
-  CHECK(count(*doc, "pods") == 3);
+  // 3 Pods as written, plus one Pod built from each Deployment's template (none of the input's
+  // Pods belongs to a Deployment).
+  CHECK(count(*doc, "pods") == 6);
+  CHECK(meta.at("sources").at(0).at("template_pods") == 3);
   CHECK(count(*doc, "namespaces") == 1);
   CHECK(count(*doc, "networkpolicies") == 1);
   CHECK(count(*doc, "clusterroles") == 1);
