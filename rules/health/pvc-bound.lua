@@ -61,10 +61,12 @@ return {
   check = function(s, ctx)
     local classes = storage.classes(ctx)
     local limit = ctx.param("pending_minutes") * 60
-    local fails, waiting, total = {}, 0, 0
+    local fails, waiting, total, unknown = {}, 0, 0, 0
     for _, pvc in ipairs(ctx.objects("persistentvolumeclaims")) do
       total = total + 1
-      local phase = k8s.dig(pvc, "status", "phase") or "Pending"
+      -- No status at all (manifests, not a live cluster): its state is unknown, not Pending.
+      local phase = k8s.dig(pvc, "status", "phase")
+      if phase == nil then unknown = unknown + 1 end
       local id = storage.pvc_id(pvc)
       if phase == "Lost" then
         fails[#fails + 1] = { pvc = id, phase = phase, problem = "its PersistentVolume is gone" }
@@ -98,7 +100,11 @@ return {
       end
       return ctx.fail(table.concat(parts, "; "), { problems = fails })
     end
-    return ctx.pass(string.format("%d PVCs, none Pending or Lost%s", total,
+    if unknown > 0 and unknown == total then
+      return ctx.error(string.format("none of the %d PVCs reports a status.phase (manifests "
+        .. "carry no status): whether they are bound cannot be told", total))
+    end
+    return ctx.pass(string.format("%d PVCs, none Pending or Lost%s", total - unknown,
       waiting > 0 and string.format(" (%d wait for their first consumer)", waiting) or ""))
   end,
 }

@@ -25,6 +25,10 @@ return {
   references = { "ACK 配置巡检 readinessProbeMissing" },
   tags = { "probes", "availability", "config-inspection" },
   check = function(s, ctx)
+    if podsec.runs_to_completion(s.object) then
+      return ctx.na("the Pod runs to completion (a Job's Pod or restartPolicy Never/OnFailure): "
+        .. "probes do not apply")
+    end
     local bad = {}
     for _, c in ipairs(k8s.dig(s.object, "spec", "containers") or {}) do
       if c.readinessProbe == nil then bad[#bad + 1] = { container = c.name } end

@@ -34,6 +34,17 @@ function M.applies(s)
   return not k8s.pod_terminated(s.object)
 end
 
+-- Whether the Pod runs to completion (a Job's or CronJob's Pod, or restartPolicy Never or
+-- OnFailure): readiness and liveness probes do not apply to it.
+function M.runs_to_completion(pod)
+  local policy = k8s.dig(pod, "spec", "restartPolicy")
+  if policy == "Never" or policy == "OnFailure" then return true end
+  for _, ref in ipairs(k8s.dig(pod, "metadata", "ownerReferences") or {}) do
+    if ref.kind == "Job" or ref.kind == "CronJob" then return true end
+  end
+  return false
+end
+
 -- The exemption entry for the subject, or nil.
 function M.exempt(ctx, s)
   return k8s.exemption(ctx.param("exempt"), s.namespace, s.name)
