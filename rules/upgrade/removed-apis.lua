@@ -66,6 +66,12 @@ return {
           consider(o.apiVersion, o.kind, "object")
           local la_api, la_kind = up.last_applied(o)
           consider(la_api, la_kind, "last-applied")
+          -- Each manager that wrote the object, with the API version it wrote it with.
+          for _, mf in ipairs((o.metadata and o.metadata.managedFields) or {}) do
+            if type(mf.apiVersion) == "string" then
+              consider(mf.apiVersion, o.kind, "managedFields " .. tostring(mf.manager))
+            end
+          end
         end
       end
     end

@@ -9,11 +9,11 @@
 using namespace kpatrol;
 using namespace kpatrol::collect::api;
 
-TEST_CASE("a pod page: items kept with kind and apiVersion, managedFields dropped, continue") {
+TEST_CASE("a pod page: items kept with kind and apiVersion, managedFields without fieldsV1") {
   const std::string body = R"({"kind":"PodList","apiVersion":"v1",
     "metadata":{"resourceVersion":"12","continue":"eyJ2IjoibWV0YS5rOHMuaW8vdjEifQ","remainingItemCount":3},
     "items":[
-      {"metadata":{"name":"a","namespace":"ns","managedFields":[{"manager":"kubectl","fieldsV1":{"f:spec":{}}}]},"spec":{"nodeName":"n1"}},
+      {"metadata":{"name":"a","namespace":"ns","managedFields":[{"manager":"kubectl","apiVersion":"v1","fieldsType":"FieldsV1","fieldsV1":{"f:spec":{}}}]},"spec":{"nodeName":"n1"}},
       {"metadata":{"name":"b","namespace":"ns"},"spec":{}}
     ]})";
   model::Json items = model::Json::array();
@@ -25,7 +25,8 @@ TEST_CASE("a pod page: items kept with kind and apiVersion, managedFields droppe
   CHECK(items[0]["kind"] == "Pod");
   CHECK(items[0]["apiVersion"] == "v1");
   CHECK(items[0].begin().key() == "apiVersion");
-  CHECK_FALSE(items[0]["metadata"].contains("managedFields"));
+  CHECK(items[0]["metadata"]["managedFields"] ==
+        model::Json::parse(R"([{"manager":"kubectl","apiVersion":"v1"}])"));
   CHECK(items[0]["spec"]["nodeName"] == "n1");
 }
 

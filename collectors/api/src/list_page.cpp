@@ -28,9 +28,12 @@ std::string bodyExcerpt(std::string_view body) {
 
 Result<PageInfo> parseListPage(std::string_view body, const std::string& url,
                                const std::string& plural, model::Json& items) {
+  // managedFields keep manager, operation, apiVersion and time; their fieldsV1 trees (most of
+  // an object's size, and read by no rule) are dropped while parsing.
   const model::Json::parser_callback_t drop_managed_fields =
       [](int /*depth*/, model::Json::parse_event_t event, model::Json& parsed) {
-        return !(event == model::Json::parse_event_t::key && parsed == "managedFields");
+        return !(event == model::Json::parse_event_t::key &&
+                 (parsed == "fieldsV1" || parsed == "fieldsType"));
       };
   model::Json page = model::Json::parse(body, drop_managed_fields, false);
   if (page.is_discarded()) {

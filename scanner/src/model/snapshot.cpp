@@ -26,10 +26,22 @@ Result<Json> parseJson(const std::string& text, const std::string& where) {
   }
 }
 
-// managedFields is large and no rule reads it; dropping it keeps big clusters resident.
+// managedFields is large: its fieldsV1 trees are most of an object's size, and no rule reads
+// them. Each entry keeps who applied the object with which API version and when (upgrade
+// rules look for removed versions there).
 void trimObject(Json& object) {
-  if (auto meta = object.find("metadata"); meta != object.end() && meta->is_object()) {
-    meta->erase("managedFields");
+  auto meta = object.find("metadata");
+  if (meta == object.end() || !meta->is_object()) return;
+  auto fields = meta->find("managedFields");
+  if (fields == meta->end()) return;
+  if (!fields->is_array()) {
+    meta->erase(fields);
+    return;
+  }
+  for (auto& entry : *fields) {
+    if (!entry.is_object()) continue;
+    entry.erase("fieldsV1");
+    entry.erase("fieldsType");
   }
 }
 

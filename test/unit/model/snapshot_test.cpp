@@ -97,10 +97,15 @@ TEST_CASE("snapshot: errorFor matches the subject and the fact path") {
   CHECK(s.errorFor("cluster", "objects.pods") == nullptr);
 }
 
-TEST_CASE("snapshot: managedFields are dropped on load") {
+TEST_CASE("snapshot: managedFields keep manager, operation, apiVersion and time, not fieldsV1") {
   auto snap = model::Snapshot::fromJson(model::Json::parse(R"({"objects": {"pods": [
-      {"metadata": {"name": "p", "namespace": "n", "managedFields": [{"manager": "kubectl"}]}}]}})"),
+      {"metadata": {"name": "p", "namespace": "n", "managedFields": [
+        {"manager": "kubectl", "operation": "Apply", "apiVersion": "extensions/v1beta1",
+         "time": "2021-01-01T00:00:00Z", "fieldsType": "FieldsV1", "fieldsV1": {"f:spec": {}}}]}}]}})"),
                                         "t");
   REQUIRE(snap.ok());
-  CHECK_FALSE((*(*snap)->objects("pods"))[0]["metadata"].contains("managedFields"));
+  const auto& fields = (*(*snap)->objects("pods"))[0]["metadata"]["managedFields"];
+  REQUIRE(fields.size() == 1);
+  CHECK(fields[0] == model::Json::parse(R"({"manager": "kubectl", "operation": "Apply",
+      "apiVersion": "extensions/v1beta1", "time": "2021-01-01T00:00:00Z"})"));
 }
