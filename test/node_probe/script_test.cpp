@@ -42,6 +42,7 @@ const char* const kSections[] = {"audit-oldest",
                                  "uptime",
                                  "meminfo",
                                  "swaps",
+                                 "cgroup",
                                  "processes",
                                  "kubelet-version",
                                  "containerd-version",
@@ -145,6 +146,7 @@ TEST_CASE("master root: the facts the rules read") {
   CHECK(f["kernel"]["release"] == "5.15.0-91-generic");
   CHECK(f["hostname"] == "master-1");
   CHECK(f["uptime_seconds"] == 2414960);
+  CHECK(f["cgroup"]["version"] == 2);  // the unified hierarchy's cgroup.controllers
   CHECK(f["memory"]["total_bytes"] == 16365060ull * 1024);
   CHECK(f["memory"]["available_bytes"] == 9876544ull * 1024);
   CHECK(f["swap"]["total_bytes"] == 0);
@@ -461,6 +463,7 @@ TEST_CASE("worker root (CentOS 7): swap, docker, pam_tally2, ntpd, old conntrack
   CHECK(f["os"]["version_id"] == "7");
   CHECK(f["os"]["redhat_release"] == "CentOS Linux release 7.9.2009 (Core)");
   CHECK(f["kernel"]["release"] == "3.10.0-1160.el7.x86_64");
+  CHECK(f["cgroup"]["version"] == 1);  // CentOS 7: one directory per controller
   CHECK(f["swap"]["total_bytes"] == 2097148ull * 1024);
   CHECK(f["swap"]["used_bytes"] == 524288ull * 1024);
   CHECK(f["swap"]["devices"][0]["name"] == "/dev/vdb1");

@@ -208,6 +208,15 @@ p_kernel() {
   pp sys/kernel/osrelease
   if [ -f "$RP" ]; then head -c 4096 -- "$RP"; else uname -r; fi
 }
+# The node's cgroup hierarchy: the unified (v2) root has cgroup.controllers; v1 mounts one
+# directory per controller (memory, cpu, ...).
+p_cgroup() {
+  rp /sys/fs/cgroup/cgroup.controllers
+  if [ -f "$RP" ]; then echo 2; return 0; fi
+  rp /sys/fs/cgroup/memory
+  if [ -d "$RP" ]; then echo 1; return 0; fi
+  return 2
+}
 p_hostname() {
   pp sys/kernel/hostname
   if [ -f "$RP" ]; then head -c 4096 -- "$RP"; else catf /etc/hostname; fi
@@ -643,6 +652,7 @@ sec kernel p_kernel
 sec uptime p_proc uptime
 sec meminfo p_proc meminfo
 sec swaps p_proc swaps
+sec cgroup p_cgroup
 sec processes p_processes
 sec kubelet-version p_version kubelet
 sec containerd-version p_version containerd

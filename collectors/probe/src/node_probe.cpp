@@ -152,6 +152,17 @@ struct Assembler {
     }
   }
 
+  void cgroup() {
+    const Section* s = section("cgroup", "cgroup");
+    if (!s) return;
+    auto f = text::fields(s->body);
+    if (s->rc == 0 && !f.empty() && (f[0] == "1" || f[0] == "2")) {
+      facts()["cgroup"] = {{"version", f[0] == "2" ? 2 : 1}};
+    } else {
+      error("cgroup", "no cgroup hierarchy found under /sys/fs/cgroup (" + rcText(*s) + ")");
+    }
+  }
+
   void memory() {
     const Section* s = section("meminfo", "memory");
     if (!s) return;
@@ -889,6 +900,7 @@ struct Assembler {
     }
     os();
     kernelAndUptime();
+    cgroup();
     memory();
     processes();
     kubelet();
