@@ -95,28 +95,6 @@ Result<Loaded> loadRules(const PrecheckOptions& opt, const std::string& target) 
   return out;
 }
 
-Status recordRulesAndGroups(store::Store& db, std::int64_t scan_id, const Loaded& loaded) {
-  std::vector<store::RuleRecord> rules;
-  std::vector<store::GroupMember> members;
-  for (const auto& g : loaded.profile.groups) {
-    for (const auto& e : loaded.selection.entries) {
-      for (const auto& m : e.groups) {
-        if (m.group_id != g.id) continue;
-        members.push_back(store::GroupMember{loaded.profile.name, m.group_id, m.group_title_en,
-                                             m.group_title_zh, e.rule->id, m.weight});
-      }
-    }
-  }
-  for (const auto& e : loaded.selection.entries) {
-    const auto& r = *e.rule;
-    rules.push_back(store::RuleRecord{r.id, r.pack, r.title_en, r.title_zh, r.severity, r.scope,
-                                      r.baselines.dump(), r.remediation_en, r.remediation_zh,
-                                      r.display, r.sha256});
-  }
-  if (auto s = db.addRules(scan_id, rules); !s) return s;
-  return db.addGroups(scan_id, members);
-}
-
 // Control-plane and worker nodes for the batch plan, as the engine tells them apart (labels,
 // or a kube-apiserver process in the host facts); virtual nodes are not upgraded.
 precheck::NodePlan nodePlan(const model::Snapshot& snapshot) {
@@ -156,21 +134,10 @@ int runPrecheck(const GlobalOptions& global, const PrecheckOptions& opt) {
   const fs::path db_path = dbPath(global);
   auto db = store::Store::open(db_path);
   if (!db) return fail(db.error());
-  const auto& meta = (*snapshot)->meta();
-  store::ScanRecord record;
-  record.started_at = nowRfc3339();
-  record.snapshot_time = meta.created_at;
-  record.cluster_name = meta.cluster_name;
-  record.cluster_uid = meta.cluster_uid;
-  record.cluster_version = meta.cluster_version;
-  record.flavour = meta.flavour;
-  record.profile = loaded->profile.name;
-  record.tool_version = toolVersion();
-  record.rules_digest = loaded->rules.digest();
-  record.origin = originOf(opt, **snapshot);
-  auto scan_id = (*db)->beginScan(record);
+  auto scan_id = (*db)->beginScan(scanRecord(**snapshot, loaded->profile.name,
+                                             loaded->rules.digest(), originOf(opt, **snapshot)));
   if (!scan_id) return fail(scan_id.error());
-  for (auto s : {recordRulesAndGroups(**db, *scan_id, *loaded),
+  for (auto s : {recordSelection(**db, *scan_id, loaded->profile, loaded->selection),
                  (*db)->addCollectionErrors(*scan_id, (*snapshot)->errors())}) {
     if (!s) return fail(s.error());
   }
@@ -219,6 +186,7 @@ int runPrecheck(const GlobalOptions& global, const PrecheckOptions& opt) {
   rep.window_days = opt.window_days;
   rep.result = precheck::classify(data->findings);
   for (const auto& r : data->rules) rep.rules[r.rule_id] = r;
+  const auto& meta = (*snapshot)->meta();
   const bool ack = meta.flavour.starts_with("ack");
   if (auto from = precheck::parseVersion(meta.cluster_version)) {
     rep.from = precheck::minorText(*from);

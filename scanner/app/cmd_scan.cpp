@@ -115,41 +115,6 @@ Result<Plan> makePlan(const ScanOptions& opt) {
   return plan;
 }
 
-std::vector<store::RuleRecord> ruleRecords(const engine::Selection& sel) {
-  std::vector<store::RuleRecord> out;
-  for (const auto& e : sel.entries) {
-    const auto& r = *e.rule;
-    out.push_back(store::RuleRecord{r.id, r.pack, r.title_en, r.title_zh, r.severity, r.scope,
-                                    r.baselines.dump(), r.remediation_en, r.remediation_zh,
-                                    r.display, r.sha256});
-  }
-  return out;
-}
-
-std::vector<store::GroupMember> groupMembers(const engine::Profile& profile,
-                                             const engine::Selection& sel) {
-  std::vector<store::GroupMember> out;
-  // Profile group order first, then extra pack groups, so reports list groups as the profile does.
-  std::vector<std::string> order;
-  for (const auto& g : profile.groups) order.push_back(g.id);
-  for (const auto& e : sel.entries) {
-    for (const auto& m : e.groups) {
-      if (std::find(order.begin(), order.end(), m.group_id) == order.end())
-        order.push_back(m.group_id);
-    }
-  }
-  for (const auto& gid : order) {
-    for (const auto& e : sel.entries) {
-      for (const auto& m : e.groups) {
-        if (m.group_id != gid) continue;
-        out.push_back(store::GroupMember{profile.name, m.group_id, m.group_title_en,
-                                         m.group_title_zh, e.rule->id, m.weight});
-      }
-    }
-  }
-  return out;
-}
-
 int runScan(const GlobalOptions& global, const ScanOptions& opt) {
   if (auto s = checkSources(opt, "scan"); !s) return fail(s.error().message);
   auto snapshot = loadSource(opt, global);
@@ -160,22 +125,10 @@ int runScan(const GlobalOptions& global, const ScanOptions& opt) {
   const fs::path db_path = dbPath(global);
   auto db = store::Store::open(db_path);
   if (!db) return fail(db.error());
-  const auto& meta = (*snapshot)->meta();
-  store::ScanRecord record;
-  record.started_at = nowRfc3339();
-  record.snapshot_time = meta.created_at;
-  record.cluster_name = meta.cluster_name;
-  record.cluster_uid = meta.cluster_uid;
-  record.cluster_version = meta.cluster_version;
-  record.flavour = meta.flavour;
-  record.profile = plan->profile.name;
-  record.tool_version = toolVersion();
-  record.rules_digest = plan->rules.digest();
-  record.origin = originOf(opt, **snapshot);
-  auto scan_id = (*db)->beginScan(record);
+  auto scan_id = (*db)->beginScan(
+      scanRecord(**snapshot, plan->profile.name, plan->rules.digest(), originOf(opt, **snapshot)));
   if (!scan_id) return fail(scan_id.error());
-  for (auto s : {(*db)->addRules(*scan_id, ruleRecords(plan->selection)),
-                 (*db)->addGroups(*scan_id, groupMembers(plan->profile, plan->selection)),
+  for (auto s : {recordSelection(**db, *scan_id, plan->profile, plan->selection),
                  (*db)->addCollectionErrors(*scan_id, (*snapshot)->errors())}) {
     if (!s) return fail(s.error());
   }

@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "app.h"
+#include "kpatrol/engine/profile.h"
+#include "kpatrol/store/store.h"
 
 namespace kpatrol::app {
 
@@ -30,5 +32,13 @@ Status checkSources(const SourceOptions& opt, const std::string& command);
 Result<model::SnapshotPtr> loadSource(const SourceOptions& opt, const GlobalOptions& global);
 /// What the store records as the scan's origin: "demo", a path, "manifests:<path>", "api:<name>".
 std::string originOf(const SourceOptions& opt, const model::Snapshot& snapshot);
+
+/// The store's record of a run (scan_record.cpp): snapshot metadata, profile, rules digest,
+/// origin, started now.
+store::ScanRecord scanRecord(const model::Snapshot& snapshot, const std::string& profile,
+                             const std::string& rules_digest, const std::string& origin);
+/// Stores the selected rules and their profile groups (profile order, then extra packs' groups).
+Status recordSelection(store::Store& db, std::int64_t scan_id, const engine::Profile& profile,
+                       const engine::Selection& selection);
 
 }  // namespace kpatrol::app
