@@ -122,6 +122,12 @@ void addScanCommand(CLI::App& app, GlobalOptions& global);
 /// `kpatrol precheck --to VERSION` (cmd_precheck.cpp): the upgrade pre-check verdict.
 void addPrecheckCommand(CLI::App& app, GlobalOptions& global);
 void addRulesCommands(CLI::App& app, GlobalOptions& global);
+/// The built-in packs plus the packs at `paths` (a pack there replaces the built-in pack of the
+/// same name); `names`, if given, receives the names of the packs from `paths`.
+Result<engine::RuleSet> loadRulePacks(const std::vector<std::string>& paths,
+                                      std::vector<std::string>* names);
+/// `kpatrol rules profile` (cmd_rules_profile.cpp): where evaluation time goes, rule by rule.
+void addRulesProfileCommand(CLI::App* rules, GlobalOptions& global);
 void addBundleCommands(CLI::App& app, GlobalOptions& global);
 /// history, diff, report, query and prune (cmd_history.cpp).
 void addHistoryCommands(CLI::App& app, GlobalOptions& global);

@@ -10,18 +10,9 @@
 #include "kpatrol/engine/rule_tester.h"
 
 namespace kpatrol::app {
-namespace {
 
-struct RulesOptions {
-  std::vector<std::string> paths;
-  std::string format = "text";
-  std::string id;
-  bool builtin_only = false;
-};
-
-// The built-in packs plus the given ones; `names` receives the names of the given packs.
-Result<engine::RuleSet> loadWith(const std::vector<std::string>& paths,
-                                 std::vector<std::string>* names) {
+Result<engine::RuleSet> loadRulePacks(const std::vector<std::string>& paths,
+                                      std::vector<std::string>* names) {
   auto builtin = engine::builtinPacks();
   if (!builtin) return std::move(builtin).error();
   std::vector<engine::PackSource> packs = std::move(*builtin);
@@ -40,12 +31,21 @@ Result<engine::RuleSet> loadWith(const std::vector<std::string>& paths,
   return engine::loadRules(std::move(packs));
 }
 
+namespace {
+
+struct RulesOptions {
+  std::vector<std::string> paths;
+  std::string format = "text";
+  std::string id;
+  bool builtin_only = false;
+};
+
 void printMessages(const engine::RuleSet& rules) {
   for (const auto& m : rules.messages) std::cerr << m.format() << "\n";
 }
 
 int runList(const RulesOptions& opt, const GlobalOptions& global) {
-  auto rules = loadWith(opt.paths, nullptr);
+  auto rules = loadRulePacks(opt.paths, nullptr);
   if (!rules) return fail(rules.error());
   printMessages(*rules);
   if (opt.format == "json") {
@@ -80,7 +80,7 @@ int runList(const RulesOptions& opt, const GlobalOptions& global) {
 }
 
 int runShow(const RulesOptions& opt) {
-  auto rules = loadWith(opt.paths, nullptr);
+  auto rules = loadRulePacks(opt.paths, nullptr);
   if (!rules) return fail(rules.error());
   const auto* r = rules->find(opt.id);
   if (r == nullptr) return fail("no rule '" + opt.id + "' (see `kpatrol rules list`)");
@@ -100,7 +100,7 @@ int runShow(const RulesOptions& opt) {
 
 int runValidate(const RulesOptions& opt) {
   std::vector<std::string> names;
-  auto rules = loadWith(opt.paths, &names);
+  auto rules = loadRulePacks(opt.paths, &names);
   if (!rules) return fail(rules.error());
   printMessages(*rules);
   std::size_t count = 0;
@@ -117,7 +117,7 @@ int runValidate(const RulesOptions& opt) {
 
 int runTest(const RulesOptions& opt) {
   std::vector<std::string> names;
-  auto rules = loadWith(opt.builtin_only ? std::vector<std::string>{} : opt.paths, &names);
+  auto rules = loadRulePacks(opt.builtin_only ? std::vector<std::string>{} : opt.paths, &names);
   if (!rules) return fail(rules.error());
   const auto report = engine::runRuleTests(*rules, names);
   for (const auto& r : report.results) {
@@ -160,6 +160,8 @@ void addRulesCommands(CLI::App& app, GlobalOptions& global) {
                    "pack directories or .tar.gz files (default: the built-in packs)");
   test->add_flag("--builtin-only", opt->builtin_only, "test the built-in packs only");
   test->callback([opt] { exitCode() = runTest(*opt); });
+
+  addRulesProfileCommand(rules, global);
 }
 
 }  // namespace kpatrol::app
