@@ -30,6 +30,7 @@ test_packages=(
   openssh-server openssh-client time
                           # SSH collection is tested against real sshd instances on 127.0.0.1
                           # (time: the SSH benchmark's CPU figures)
+  valgrind                # the instruction-count regression check (test/perf)
   openssl curl            # tests generate CAs and certificates; curl checks the fixture server
   busybox bind9-dnsutils  # the node probe runs under busybox sh too; dig/nslookup for the
                           # DNS resolution probe against a live responder
