@@ -4,14 +4,19 @@
 
 Writes a snapshot directory (docs/snapshot.md layout) with N pods on M nodes, served by
 kpatrol-fixture-apiserver: nodes, namespaces, deployments with their replicasets and pods,
-services, configmaps and a few Warning events. Pods look like what the API server returns
-(labels, owner references, probes, resources, full status, managedFields), about 4 KB each, so
-150,000 pods is ~650 MB of JSON. Files are written item by item (streamed), never built in
-memory; 150,000 pods take about a minute.
+services, ServiceAccounts, Roles, ClusterRoles and their bindings (a few risky ones), and Warning
+events. Pods look like what the API server returns (labels, owner references, probes, resources,
+full status, managedFields), about 4 KB each, so 150,000 pods is ~650 MB of JSON. Specs and
+states vary as in a real cluster: sidecars, missing limits or probes, a few privileged pods with
+host access and mutable tags; CrashLoopBackOff, OOMKilled, ImagePullBackOff and unschedulable
+Pending pods. Files are written item by item (streamed), never built in memory; 150,000 pods
+take about a minute.
 
 Deterministic: random.Random(--seed), fixed timestamps, uuid5 uids.
 
-Usage: python3 scripts/gen_big_state.py --pods 150000 --nodes 5000 --out /tmp/big
+Usage: python3 scripts/gen_big_state.py --size large --out /tmp/big   (5,000 nodes, 150,000 pods)
+       python3 scripts/gen_big_state.py --size small --out /tmp/mid   (1,000 nodes, 30,000 pods)
+       python3 scripts/gen_big_state.py --pods 150000 --nodes 5000 --out /tmp/big
        [--pods-per-deployment 10] [--namespaces 0 (auto)] [--no-managed-fields] [--seed 1]
 Python 3 standard library only.
 """
@@ -140,6 +145,9 @@ class Gen:
         node = self.node_name(node_index)
         pod_ip = "100.%d.%d.%d" % (64 + node_index // 256, node_index % 256, 2 + k % 250)
         crash = self.rng.random() < self.a.crash_ratio
+        # Other states a large cluster always has a few of: OOM kills, image pulls, Pending.
+        fault = None if crash else self.rng.choices(
+            (None, "oom", "pull", "pending"), (0.985, 0.006, 0.004, 0.005))[0]
         started = created + timedelta(seconds=7)
         status_c = {"name": "app", "ready": not crash, "restartCount": 0, "started": not crash,
                     "image": image, "imageID": image.split(":")[0] + "@sha256:" + self.hexs(64),
@@ -152,7 +160,16 @@ class Gen:
             status_c["lastState"] = {"terminated": {"exitCode": 1, "reason": "Error",
                                                     "startedAt": ts(SCAN - timedelta(minutes=6)),
                                                     "finishedAt": ts(SCAN - timedelta(minutes=5))}}
-        ready = "False" if crash else "True"
+        if fault == "oom":
+            status_c["restartCount"] = self.rng.randint(1, 6)
+            status_c["lastState"] = {"terminated": {"exitCode": 137, "reason": "OOMKilled",
+                                                    "startedAt": ts(SCAN - timedelta(hours=3)),
+                                                    "finishedAt": ts(SCAN - timedelta(hours=1))}}
+        elif fault == "pull":
+            status_c.update(ready=False, started=False, containerID=None)
+            status_c["state"] = {"waiting": {"reason": "ImagePullBackOff",
+                                             "message": 'Back-off pulling image "%s"' % image}}
+        ready = "False" if crash or fault in ("pull", "pending") else "True"
         m = self.meta("Pod", name, ns, created, dict(labels, **{"pod-template-hash": rs.rsplit("-", 1)[1]}),
                       ("ReplicaSet", rs))
         m["generateName"] = rs + "-"
@@ -174,7 +191,7 @@ class Gen:
                  "fieldsType": "FieldsV1", "subresource": "status",
                  "fieldsV1": {"f:status": {"f:conditions": {}, "f:containerStatuses": {}, "f:hostIP": {},
                                            "f:phase": {}, "f:podIP": {}, "f:podIPs": {}, "f:startTime": {}}}}]
-        return {
+        pod = {
             "apiVersion": "v1", "kind": "Pod", "metadata": m,
             "spec": {
                 "volumes": [{"name": "kube-api-access-" + self.rand(5), "projected": {"defaultMode": 420, "sources": [
@@ -214,6 +231,96 @@ class Gen:
                                 "lastTransitionTime": ts(created)}],
                 "hostIP": self.node_ip(node_index), "podIP": pod_ip, "podIPs": [{"ip": pod_ip}],
                 "startTime": ts(created), "containerStatuses": [status_c], "qosClass": "Burstable"}}
+        self.vary(pod, fault, created)
+        return pod
+
+    def vary(self, pod, fault, created):
+        """Spec variety: sidecars, missing limits and probes, privileged and host access, tags."""
+        spec, status = pod["spec"], pod["status"]
+        app = spec["containers"][0]
+        r = self.rng.random()
+        if r < 0.20:  # a logging sidecar
+            spec["containers"].append({
+                "name": "log-agent", "image": "registry.example.com/infra/log-agent:2.4.1",
+                "resources": {"requests": {"cpu": "20m", "memory": "32Mi"},
+                              "limits": {"cpu": "100m", "memory": "64Mi"}},
+                "volumeMounts": [{"name": "varlog", "mountPath": "/var/log/app"}],
+                "terminationMessagePath": "/dev/termination-log", "terminationMessagePolicy": "File"})
+            spec["volumes"].append({"name": "varlog", "emptyDir": {}})
+            sc = dict(status["containerStatuses"][0], name="log-agent", restartCount=0, ready=True,
+                      image="registry.example.com/infra/log-agent:2.4.1", lastState={},
+                      state={"running": {"startedAt": ts(created + timedelta(seconds=6))}})
+            status["containerStatuses"].append(sc)
+        elif r < 0.25:  # no limits, BestEffort-ish
+            app["resources"] = {"requests": {"cpu": "50m"}}
+        elif r < 0.27:  # no probes
+            app.pop("livenessProbe")
+            app.pop("readinessProbe")
+        elif r < 0.275:  # privileged with host access
+            app["securityContext"] = {"privileged": True}
+            spec["hostNetwork"] = True
+            spec["volumes"].append({"name": "host", "hostPath": {"path": "/", "type": "Directory"}})
+            app["volumeMounts"] = [{"name": "host", "mountPath": "/host", "readOnly": True}]
+        elif r < 0.28:  # a mutable tag
+            app["image"] = app["image"].rsplit(":", 1)[0] + ":latest"
+        if fault == "pending":
+            for k in ("nodeName", "hostIP", "podIP", "podIPs", "startTime", "containerStatuses"):
+                spec.pop(k, None)
+                status.pop(k, None)
+            status["phase"] = "Pending"
+            status["conditions"] = [{"type": "PodScheduled", "status": "False", "lastProbeTime": None,
+                                     "lastTransitionTime": ts(SCAN - timedelta(hours=2)),
+                                     "reason": "Unschedulable",
+                                     "message": "0/%d nodes are available: %d Insufficient memory."
+                                                % (self.a.nodes, self.a.nodes)}]
+
+    def write_rbac(self, out, namespaces):
+        """ServiceAccounts, Roles and bindings per namespace, and cluster-wide roles, a few risky."""
+        sa = ListWriter(out / "objects" / "serviceaccounts.json")
+        roles = ListWriter(out / "objects" / "roles.json")
+        rbs = ListWriter(out / "objects" / "rolebindings.json")
+        crs = ListWriter(out / "objects" / "clusterroles.json")
+        crbs = ListWriter(out / "objects" / "clusterrolebindings.json")
+        rbac = "rbac.authorization.k8s.io/v1"
+        for ns in namespaces:
+            for name in ("default", "app", "deployer"):
+                sa.add({"apiVersion": "v1", "kind": "ServiceAccount",
+                        "metadata": self.meta("ServiceAccount", name, ns)})
+            roles.add({"apiVersion": rbac, "kind": "Role", "metadata": self.meta("Role", "deployer", ns),
+                       "rules": [{"apiGroups": ["apps"], "resources": ["deployments", "replicasets"],
+                                  "verbs": ["get", "list", "watch", "create", "update", "patch"]},
+                                 {"apiGroups": [""], "resources": ["pods", "services", "configmaps"],
+                                  "verbs": ["get", "list", "watch"]}]})
+            rbs.add({"apiVersion": rbac, "kind": "RoleBinding", "metadata": self.meta("RoleBinding", "deployer", ns),
+                     "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "deployer"},
+                     "subjects": [{"kind": "ServiceAccount", "name": "deployer", "namespace": ns}]})
+        cluster_roles = [
+            ("cluster-admin", [{"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]},
+                               {"nonResourceURLs": ["*"], "verbs": ["*"]}]),
+            ("view", [{"apiGroups": ["", "apps", "batch"], "resources": ["pods", "services", "deployments", "jobs"],
+                       "verbs": ["get", "list", "watch"]}]),
+            ("secret-reader", [{"apiGroups": [""], "resources": ["secrets"], "verbs": ["get", "list", "watch"]}]),
+            ("pod-exec", [{"apiGroups": [""], "resources": ["pods/exec"], "verbs": ["create"]}]),
+        ]
+        for name, rules in cluster_roles:
+            crs.add({"apiVersion": rbac, "kind": "ClusterRole", "metadata": self.meta("ClusterRole", name),
+                     "rules": rules})
+        bindings = [("cluster-admin", "cluster-admin", [{"kind": "Group", "name": "system:masters",
+                                                         "apiGroup": "rbac.authorization.k8s.io"}]),
+                    ("ci-admin", "cluster-admin", [{"kind": "ServiceAccount", "name": "deployer",
+                                                    "namespace": namespaces[-1]}]),
+                    ("monitoring-secrets", "secret-reader", [{"kind": "ServiceAccount", "name": "app",
+                                                              "namespace": namespaces[-1]}]),
+                    ("all-view", "view", [{"kind": "Group", "name": "system:authenticated",
+                                           "apiGroup": "rbac.authorization.k8s.io"}])]
+        for name, role, subjects in bindings:
+            crbs.add({"apiVersion": rbac, "kind": "ClusterRoleBinding",
+                      "metadata": self.meta("ClusterRoleBinding", name),
+                      "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": role},
+                      "subjects": subjects})
+        for w in (sa, roles, rbs, crs, crbs):
+            w.close()
+        return {"serviceaccounts": sa.n, "roles": roles.n, "clusterrolebindings": crbs.n}
 
     def write_workloads(self, out):
         a = self.a
@@ -228,6 +335,7 @@ class Gen:
                    "metadata": self.meta("Namespace", ns, labels={"kubernetes.io/metadata.name": ns}),
                    "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}})
         w.close()
+        rbac_counts = self.write_rbac(out, names)
         dw = ListWriter(out / "objects" / "deployments.json")
         rw = ListWriter(out / "objects" / "replicasets.json")
         pw = ListWriter(out / "objects" / "pods.json")
@@ -263,8 +371,8 @@ class Gen:
             for k in range(replicas):
                 p = self.pod(ns, dep, rs, labels, image, node, created + timedelta(seconds=k), made)
                 pw.add(p)
-                status = p["status"]["containerStatuses"][0]
-                if "waiting" in status["state"]:
+                status = (p["status"].get("containerStatuses") or [{}])[0]
+                if "waiting" in status.get("state", {}) and status["state"]["waiting"]["reason"] == "CrashLoopBackOff":
                     ew.add({"apiVersion": "v1", "kind": "Event",
                             "metadata": self.meta("Event", p["metadata"]["name"] + "." + self.hexs(16), ns,
                                                   SCAN - timedelta(minutes=5)),
@@ -279,13 +387,16 @@ class Gen:
                 made += 1
         for w in (dw, rw, pw, sw, ew):
             w.close()
-        return {"namespaces": len(names), "deployments": dw.n, "pods": pw.n, "events": ew.n}
+        return dict({"namespaces": len(names), "deployments": dw.n, "pods": pw.n, "events": ew.n},
+                    **rbac_counts)
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--pods", type=int, required=True)
-    ap.add_argument("--nodes", type=int, required=True)
+    ap.add_argument("--size", choices=("small", "large"),
+                    help="small: 1,000 nodes / 30,000 pods; large: 5,000 nodes / 150,000 pods")
+    ap.add_argument("--pods", type=int)
+    ap.add_argument("--nodes", type=int)
     ap.add_argument("--out", required=True)
     ap.add_argument("--pods-per-deployment", type=int, default=10)
     ap.add_argument("--namespaces", type=int, default=0, help="0: one per 20 deployments (max 2000)")
@@ -293,6 +404,11 @@ def main():
     ap.add_argument("--no-managed-fields", dest="managed_fields", action="store_false")
     ap.add_argument("--seed", type=int, default=1)
     a = ap.parse_args()
+    preset = {"small": (1000, 30000), "large": (5000, 150000), None: (None, None)}[a.size]
+    a.nodes = a.nodes if a.nodes is not None else preset[0]
+    a.pods = a.pods if a.pods is not None else preset[1]
+    if a.pods is None or a.nodes is None:
+        ap.error("give --size small|large, or --pods and --nodes")
     if a.pods < 0 or a.nodes < 1:
         ap.error("--pods must be >= 0 and --nodes >= 1")
     out = Path(a.out)
