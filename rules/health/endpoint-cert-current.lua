@@ -22,6 +22,7 @@ return {
   },
   severity = "high",
   scope = "node",
+  applies = function(s) return not (s.roles and s.roles.virtual) end,  -- ECI: no host
   requires = { "endpoint_certificates", "certificates" },
   impact = {
     en = "A component keeps serving the certificate it loaded at start: after the file is "
