@@ -2593,6 +2593,53 @@ def certificates(n):
     return certs
 
 
+def endpoint_certificates(n, certs):
+    """What the node's TLS endpoints serve (the probe's `openssl s_client`): copies of the files
+    (no stale certificate is planted), the in-memory self-signed certificates of
+    kube-controller-manager and kube-scheduler, closed ports on workers. No RNG draw here."""
+    by_path = {c["path"]: c for c in certs}
+    name, ip = n["name"], n["ip"]
+    pki = "/etc/kubernetes/pki/"
+
+    def ok(endpoint, component, cert, configured=None):
+        served = dict(cert, path="endpoint " + endpoint)
+        e = {"endpoint": endpoint, "component": component, "port": int(endpoint.rsplit(":", 1)[1]),
+             "status": "ok", "certificate": served}
+        if configured:
+            e["configured_file"] = configured
+        return e
+
+    def closed(endpoint, component):
+        return {"endpoint": endpoint, "component": component,
+                "port": int(endpoint.rsplit(":", 1)[1]), "status": "closed",
+                "reason": "connection refused"}
+
+    out = []
+    if n["master"]:
+        out.append(ok("127.0.0.1:6443", "kube-apiserver", by_path[pki + "apiserver.crt"],
+                      pki + "apiserver.crt"))
+    else:
+        out.append(closed("127.0.0.1:6443", "kube-apiserver"))
+    out.append(ok("127.0.0.1:10250", "kubelet", by_path["/var/lib/kubelet/pki/kubelet.crt"],
+                  "/var/lib/kubelet/pki/kubelet.crt"))
+    if n["master"]:
+        started = CERT_RENEWAL + timedelta(minutes=25 * MASTERS.index(n) + 2)
+        for port, component in ((10257, "kube-controller-manager"), (10259, "kube-scheduler")):
+            stamp = int(started.timestamp()) + port % 7
+            out.append(ok("127.0.0.1:%d" % port, component,
+                          cert("", "CN=localhost@%d" % stamp, "CN=localhost-ca@%d" % stamp,
+                               started - timedelta(hours=1), started + YEAR, ["localhost"])))
+        out.append(ok("127.0.0.1:2379", "etcd", by_path[pki + "etcd/server.crt"],
+                      pki + "etcd/server.crt"))
+        out.append(ok("%s:2380" % ip, "etcd-peer", by_path[pki + "etcd/peer.crt"],
+                      pki + "etcd/peer.crt"))
+    else:
+        for port, component in ((10257, "kube-controller-manager"), (10259, "kube-scheduler"),
+                                (2379, "etcd"), (2380, "etcd-peer")):
+            out.append(closed("127.0.0.1:%d" % port, component))
+    return out
+
+
 def file_entry(mode, owner="root", group="root"):
     return {"exists": True, "mode": mode, "owner": owner, "group": group}
 
@@ -2709,6 +2756,7 @@ def node_facts(n):
         "dns": {"resolv_conf": {"nameservers": ["10.0.0.2"], "search": [], "options": {}}},
         "certificates": certificates(n),
     }
+    facts["endpoint_certificates"] = endpoint_certificates(n, facts["certificates"])
     facts["files"].update(mlps_files(n))
     facts.update(mlps_facts(n))
     return {"facts": facts}

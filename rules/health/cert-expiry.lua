@@ -8,8 +8,13 @@
 -- Certificates the kubelet rotates by itself (`auto_rotated`) are only reported at fail_days:
 -- the kubelet renews them once 70-90% of their lifetime has passed, so a 1-year client
 -- certificate with 50 days left is normal, one with 20 days left means rotation is broken.
+-- Certificates served by the node's TLS endpoints (facts.endpoint_certificates) that are not
+-- a copy of a file read count too, named "endpoint <host:port> (<component>)": the in-memory
+-- certificates of kube-controller-manager and kube-scheduler, and a stale one a process still
+-- serves after its file was renewed (health/endpoint-cert-current names that case).
 -- Evidence lists the worst certificates (up to 5), earliest first.
 local k8s = require("k8s")
+local certs = require("certs")
 
 local MAX_LISTED = 5
 
@@ -70,7 +75,10 @@ return {
     local auto_rotated = ctx.param("auto_rotated")
     local now = ctx.now()
     local all, bad = {}, {}
-    for _, cert in ipairs(s.facts.certificates) do
+    local list = {}
+    for _, cert in ipairs(s.facts.certificates) do list[#list + 1] = cert end
+    for _, cert in ipairs(certs.served_only(s.facts)) do list[#list + 1] = cert end
+    for _, cert in ipairs(list) do
       local t = cert.not_after and ctx.parse_time(cert.not_after)
       if t == nil then
         return ctx.error("cannot parse not_after of " .. tostring(cert.path) .. ": "

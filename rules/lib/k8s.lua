@@ -287,4 +287,94 @@ function M.process_argv(facts, name)
   return p and p.argv or nil
 end
 
+-- ---------------------------------------------------------------------------------------------
+-- Scheduling
+
+-- Whether a toleration list tolerates one taint ({key, value, effect}), as the scheduler
+-- decides: an empty key with Exists tolerates everything; otherwise keys match, Exists
+-- ignores the value, Equal (the default) compares it; an empty effect matches every effect.
+function M.tolerates(tolerations, taint)
+  for _, t in ipairs(tolerations or {}) do
+    local op = t.operator or "Equal"
+    local effect_ok = t.effect == nil or t.effect == "" or t.effect == taint.effect
+    if effect_ok then
+      if (t.key == nil or t.key == "") and op == "Exists" then return true end
+      if t.key == taint.key then
+        if op == "Exists" then return true end
+        if op == "Equal" and (t.value or "") == (taint.value or "") then return true end
+      end
+    end
+  end
+  return false
+end
+
+local function expression_matches(e, value)
+  local op = e.operator
+  if op == "Exists" then return value ~= nil end
+  if op == "DoesNotExist" then return value == nil end
+  if op == "In" or op == "NotIn" then
+    local found = value ~= nil and M.contains(e.values or {}, value)
+    if op == "In" then return found end
+    return not found
+  end
+  if op == "Gt" or op == "Lt" then
+    local a = tonumber(value)
+    local b = tonumber((e.values or {})[1])
+    if a == nil or b == nil then return false end
+    if op == "Gt" then return a > b end
+    return a < b
+  end
+  return false
+end
+
+-- Whether a Pod spec (nodeSelector and required nodeAffinity) lets the Pod run on `node`.
+-- Terms are ORed, the expressions of a term ANDed; a term without expressions matches no node.
+function M.node_affinity_matches(spec, node)
+  local labels = M.dig(node, "metadata", "labels") or {}
+  for k, v in pairs((spec or {}).nodeSelector or {}) do
+    if labels[k] ~= v then return false end
+  end
+  local terms = M.dig(spec, "affinity", "nodeAffinity",
+    "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms")
+  if terms == nil then return true end
+  for _, term in ipairs(terms) do
+    local exprs, fields = term.matchExpressions or {}, term.matchFields or {}
+    if #exprs + #fields > 0 then
+      local ok = true
+      for _, e in ipairs(exprs) do
+        if not expression_matches(e, labels[e.key]) then ok = false end
+      end
+      for _, e in ipairs(fields) do
+        local v = e.key == "metadata.name" and M.dig(node, "metadata", "name") or nil
+        if not expression_matches(e, v) then ok = false end
+      end
+      if ok then return true end
+    end
+  end
+  return false
+end
+
+-- Whether a Pod spec may be scheduled to `node`: node affinity, and every NoSchedule /
+-- NoExecute taint tolerated (PreferNoSchedule only steers).
+function M.schedulable_on(spec, node)
+  if not M.node_affinity_matches(spec, node) then return false end
+  for _, taint in ipairs(M.dig(node, "spec", "taints") or {}) do
+    if taint.effect ~= "PreferNoSchedule" and not M.tolerates((spec or {}).tolerations, taint) then
+      return false
+    end
+  end
+  return true
+end
+
+-- ECI / virtual-kubelet virtual nodes: label type=virtual-kubelet, a name starting with
+-- virtual-kubelet, or the virtual-kubelet.io/provider taint (seed 003).
+function M.is_virtual_node(node)
+  if M.dig(node, "metadata", "labels", "type") == "virtual-kubelet" then return true end
+  if M.starts_with(M.dig(node, "metadata", "name") or "", "virtual-kubelet") then return true end
+  for _, t in ipairs(M.dig(node, "spec", "taints") or {}) do
+    if t.key == "virtual-kubelet.io/provider" then return true end
+  end
+  return false
+end
+
 return M

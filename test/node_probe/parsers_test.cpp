@@ -260,6 +260,93 @@ TEST_CASE("certificates: garbage, empty and kubeconfig base64") {
   CHECK_FALSE(probe::decodeBase64("not base64!").has_value());
 }
 
+TEST_CASE("endpoint items: served certificate, refused, timed out, failed, malformed") {
+  const std::string pem =
+      readFile(nodeFixtures() / "roots/kubeadm-master/etc/kubernetes/pki/apiserver.crt");
+  auto ok = probe::parseEndpointItem("endpoint 0 kube-apiserver 127.0.0.1:6443",
+                                     "! depth=0 verify error:num=20\n" + pem);
+  REQUIRE(ok);
+  CHECK(ok.value()["status"] == "ok");
+  CHECK(ok.value()["port"] == 6443);
+  CHECK(ok.value()["component"] == "kube-apiserver");
+  CHECK(ok.value()["certificate"]["path"] == "endpoint 127.0.0.1:6443");
+  CHECK(ok.value()["certificate"]["subject"] == "CN=kube-apiserver");
+  CHECK_FALSE(ok.value().contains("reason"));
+
+  // OpenSSL 3 and 1.1 word a refused connection differently; both say "refused".
+  auto refused = probe::parseEndpointItem(
+      "endpoint 1 kubelet 127.0.0.1:10250",
+      "! 40A7C1F0E97F0000:error:8000006F:system library:BIO_connect:Connection refused:"
+      "../crypto/bio/bio_sock2.c:114:calling connect()\n");
+  REQUIRE(refused);
+  CHECK(refused.value()["status"] == "closed");
+  auto refused11 = probe::parseEndpointItem("endpoint 1 etcd 127.0.0.1:2379",
+                                            "! connect: Connection refused\n! connect:errno=111\n");
+  REQUIRE(refused11);
+  CHECK(refused11.value()["status"] == "closed");
+
+  auto slow = probe::parseEndpointItem("endpoint 124 etcd-peer 10.0.0.11:2380", "");
+  REQUIRE(slow);
+  CHECK(slow.value()["status"] == "timeout");
+
+  auto reset = probe::parseEndpointItem("endpoint 1 kube-scheduler 127.0.0.1:10259",
+                                        "! write:errno=104 (Connection reset by peer)\n");
+  REQUIRE(reset);
+  CHECK(reset.value()["status"] == "error");
+  CHECK(reset.value()["reason"] == "write:errno=104 (Connection reset by peer)");
+
+  auto broken = probe::parseEndpointItem("endpoint 0 kubelet 127.0.0.1:10250",
+                                         "-----BEGIN CERTIFICATE-----\nAAAA\n"
+                                         "-----END CERTIFICATE-----\n");
+  REQUIRE(broken);
+  CHECK(broken.value()["status"] == "error");
+  CHECK(broken.value()["reason"].get<std::string>().find("does not parse") != std::string::npos);
+
+  CHECK_FALSE(probe::parseEndpointItem("endpoint 0 kubelet", ""));
+  CHECK_FALSE(probe::parseEndpointItem("endpoint x kubelet 127.0.0.1:10250", ""));
+  CHECK_FALSE(probe::parseEndpointItem("endpoint 0 kubelet 127.0.0.1:99999", ""));
+}
+
+TEST_CASE("endpoint certificates: each is paired with the file its component serves from") {
+  const std::string n = "KP-0123456789abcdef0123";
+  const std::string pem =
+      readFile(nodeFixtures() / "roots/kubeadm-master/etc/kubernetes/pki/apiserver.crt");
+  const std::string nul(1, '\0');
+  std::string out =
+      "KPATROL-PROBE 1 " + n + " max=100000\n" + n + " begin processes\n\n" + n +
+      " item 10 0 kube-apiserver\n/usr/local/bin/kube-apiserver" + nul +
+      "--tls-cert-file=/etc/kubernetes/pki/apiserver.crt" + nul + "\n" + n + " item 11 0 etcd\n" +
+      "etcd" + nul + "--peer-cert-file=/etc/kubernetes/pki/etcd/peer.crt" + nul + "\n" + n +
+      " item env 11\nETCD_CERT_FILE=/etc/kubernetes/pki/etcd/server.crt\n" + n +
+      " item 12 0 kubelet\n/usr/bin/kubelet" + nul + "--rotate-server-certificates" + nul + "\n" +
+      n + " end processes rc=0\n" + n + " begin endpoints\n\n" + n +
+      " item endpoint 0 kube-apiserver 127.0.0.1:6443\n" + pem + "\n" + n +
+      " item endpoint 1 kubelet 127.0.0.1:10250\n! connect:errno=111 Connection refused\n" + n +
+      " item endpoint 1 kube-scheduler 127.0.0.1:10259\n! connect:errno=111 Connection refused\n" +
+      n + " item endpoint 1 etcd 127.0.0.1:2379\n! Connection refused\n" + n +
+      " item endpoint 1 etcd-peer 127.0.0.1:2380\n! Connection refused\n" + n +
+      " end endpoints rc=0\n" + n + " done\n";
+  auto r = kpatrol::collect::parseProbeOutput(out, "node/x", "ssh");
+  const Json& list = r.facts["endpoint_certificates"];
+  REQUIRE(list.size() == 5);
+  CHECK(list[0]["configured_file"] == "/etc/kubernetes/pki/apiserver.crt");
+  CHECK(list[0]["status"] == "ok");
+  CHECK(list[1]["configured_file"] == "/var/lib/kubelet/pki/kubelet-server-current.pem");
+  CHECK_FALSE(list[2].contains("configured_file"));  // self-signed in memory
+  CHECK(list[3]["configured_file"] == "/etc/kubernetes/pki/etcd/server.crt");  // environment
+  CHECK(list[4]["configured_file"] == "/etc/kubernetes/pki/etcd/peer.crt");
+  for (const char* rc : {"125", "126", "127"}) {
+    CAPTURE(rc);
+    std::string o2 = "KPATROL-PROBE 1 " + n + " max=1000\n" + n + " begin endpoints\n\n" + n +
+                     " end endpoints rc=" + rc + "\n" + n + " done\n";
+    auto r2 = kpatrol::collect::parseProbeOutput(o2, "node/x", "ssh");
+    CHECK_FALSE(r2.facts.contains("endpoint_certificates"));
+    int errors = 0;
+    for (const auto& e : r2.errors) errors += e.fact == "endpoint_certificates" ? 1 : 0;
+    CHECK(errors == 1);
+  }
+}
+
 TEST_CASE("files: stat records, names from the node's passwd") {
   probe::IdNames ids;
   probe::parsePasswd("root:0:0:/bin/bash\netcd:997:995:/sbin/nologin\nbroken\n", &ids);

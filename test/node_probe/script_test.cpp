@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // The whole probe script run by real shells against the fixture node roots (a copy of
 // fixtures/nodes/roots/<name> with its modes), through collectHostRoot / runProbeScript.
+#include <arpa/inet.h>
 #include <doctest/doctest.h>
+#include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,6 +17,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "kpatrol/collect/node_probe.h"
 #include "kpatrol/collect/probe_parsers.h"
@@ -69,7 +74,8 @@ const char* const kSections[] = {"audit-oldest",
                                  "resolv",
                                  "dns",
                                  "kmsg",
-                                 "certificates"};
+                                 "certificates",
+                                 "endpoints"};
 
 ProbeResult collect(const fs::path& root, ProbeOptions options = {}) {
   auto r = collectHostRoot(root, options, "fixture");
@@ -138,7 +144,8 @@ TEST_CASE("master root: the facts the rules read") {
   ProbeResult r = collect(root);
   const Json& f = r.facts;
   dumpErrors(r);
-  CHECK(errorFacts(r) == std::set<std::string>{"dns.resolution"});
+  // host roots: no DNS server given, and endpoints are probed on a live host only
+  CHECK(errorFacts(r) == std::set<std::string>{"dns.resolution", "endpoint_certificates"});
 
   CHECK(f["os"]["id"] == "ubuntu");
   CHECK(f["os"]["version_id"] == "22.04");
@@ -458,7 +465,8 @@ TEST_CASE("worker root (CentOS 7): swap, docker, pam_tally2, ntpd, old conntrack
   ProbeResult r = collect(root);
   const Json& f = r.facts;
   dumpErrors(r);
-  CHECK(errorFacts(r) == std::set<std::string>{"dns.resolution"});
+  // host roots: no DNS server given, and endpoints are probed on a live host only
+  CHECK(errorFacts(r) == std::set<std::string>{"dns.resolution", "endpoint_certificates"});
   CHECK(f["os"]["id"] == "centos");
   CHECK(f["os"]["version_id"] == "7");
   CHECK(f["os"]["redhat_release"] == "CentOS Linux release 7.9.2009 (Core)");
@@ -733,6 +741,7 @@ TEST_CASE("hostile options are quoted: no injection, unsafe values dropped by th
   o.cluster_domain = "x'; touch /tmp/kpatrol-probe-pwned; '";
   o.cluster_dns = "$(touch /tmp/kpatrol-probe-pwned)";
   o.external_name = "`touch /tmp/kpatrol-probe-pwned`";
+  o.extra_endpoints = "127.0.0.1:1;touch /tmp/kpatrol-probe-pwned";
   ProbeResult r = collect(root, o);
   CHECK_FALSE(fs::exists("/tmp/kpatrol-probe-pwned"));
   CHECK(r.facts["os"]["id"] == "centos");
@@ -786,6 +795,130 @@ TEST_CASE("live host (root /): runs read-only, live commands allowed, nothing th
   CHECK(r.facts.contains("files"));
   CHECK_NOTHROW((void)r.facts.dump());
   for (const auto& e : r.errors) MESSAGE("live: " << e.fact << ": " << e.message);
+}
+
+namespace {
+
+// A free loopback TCP port (bound and released: the caller binds it again right away).
+int freePort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  socklen_t len = sizeof a;
+  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+bool accepting(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<std::uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  ::close(fd);
+  return ok;
+}
+
+const Json* endpoint(const Json& facts, const std::string& component) {
+  for (const auto& e : facts["endpoint_certificates"]) {
+    if (e["component"] == component) return &e;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("serving endpoints: a live TLS server's certificate is read, a closed port is not") {
+  if (!fs::exists("/usr/bin/openssl")) {
+    MESSAGE("skipped: no openssl");
+    return;
+  }
+  // A throwaway key and certificate made here (no key is committed), served by a real
+  // `openssl s_server` on a free loopback port, and a second free port nobody listens on.
+  ScratchDir tmp;
+  const std::string crt = (tmp.path() / "srv.crt").string();
+  const std::string key = (tmp.path() / "srv.key").string();
+  int status = -1;
+  kpatrol::test::run(
+      {"/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+       "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", crt, "-days", "3", "-subj",
+       "/CN=kpatrol-endpoint-test", "-addext", "subjectAltName=IP:127.0.0.1"},
+      &status);
+  REQUIRE(status == 0);
+  const int port = freePort();
+  const int closed = freePort();
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int devnull = ::open("/dev/null", O_RDWR);
+    ::dup2(devnull, 0);
+    ::dup2(devnull, 1);
+    ::dup2(devnull, 2);
+    ::execl("/usr/bin/openssl", "openssl", "s_server", "-accept",
+            ("127.0.0.1:" + std::to_string(port)).c_str(), "-cert", crt.c_str(), "-key",
+            key.c_str(), "-quiet", nullptr);
+    ::_exit(127);
+  }
+  bool up = false;
+  for (int i = 0; i < 100 && !up; ++i) {  // a hang guard only: it is up in milliseconds
+    up = accepting(port);
+    if (!up) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  if (up) {
+    ProbeOptions o;
+    o.extra_endpoints =
+        "127.0.0.1:" + std::to_string(port) + ",127.0.0.1:" + std::to_string(closed);
+    ProbeResult r = collect("/", o);
+    dumpErrors(r);
+    REQUIRE(r.facts.contains("endpoint_certificates"));
+    const Json& list = r.facts["endpoint_certificates"];
+    CAPTURE(list.dump());
+    // the fixed endpoints are all tried, whatever this machine serves on them
+    for (const char* c : {"kube-apiserver", "kubelet", "kube-controller-manager", "kube-scheduler",
+                          "etcd", "etcd-peer"}) {
+      CAPTURE(c);
+      CHECK(endpoint(r.facts, c) != nullptr);
+    }
+    const Json* served = nullptr;
+    const Json* refused = nullptr;
+    for (const auto& e : list) {
+      if (e["endpoint"] == "127.0.0.1:" + std::to_string(port)) served = &e;
+      if (e["endpoint"] == "127.0.0.1:" + std::to_string(closed)) refused = &e;
+    }
+    REQUIRE(served != nullptr);
+    CHECK((*served)["status"] == "ok");
+    CHECK((*served)["component"] == "extra");
+    CHECK((*served)["port"] == port);
+    CHECK((*served)["certificate"]["subject"] == "CN=kpatrol-endpoint-test");
+    CHECK((*served)["certificate"]["sans"] == Json::array({"127.0.0.1"}));
+    CHECK((*served)["certificate"]["not_after"].is_string());
+    REQUIRE(refused != nullptr);
+    CHECK((*refused)["status"] == "closed");
+    CHECK_FALSE(refused->contains("certificate"));
+  }
+  ::kill(pid, SIGTERM);
+  ::waitpid(pid, nullptr, 0);
+  CHECK(up);
+}
+
+TEST_CASE("serving endpoints: under a host root they are not probed, and that is an error") {
+  ScratchDir tmp;
+  const fs::path root = tmp.path() / "m";
+  prepareRoot("kubeadm-master", root);
+  ProbeResult r = collect(root);
+  CHECK_FALSE(r.facts.contains("endpoint_certificates"));
+  bool found = false;
+  for (const auto& e : r.errors) {
+    if (e.fact == "endpoint_certificates") {
+      found = true;
+      CHECK(e.message.find("live host only") != std::string::npos);
+    }
+  }
+  CHECK(found);
 }
 
 TEST_CASE("not root: unreadable facts become errors naming the cause, the rest is kept") {

@@ -29,6 +29,7 @@ const std::vector<KindSpec>& collectedKinds() {
       {"storage.k8s.io", "storageclasses", {"v1", "v1beta1"}, false},
       {"storage.k8s.io", "csidrivers", {"v1", "v1beta1"}, false},
       {"snapshot.storage.k8s.io", "volumesnapshotclasses", {"v1", "v1beta1"}, false},
+      {"snapshot.storage.k8s.io", "volumesnapshots", {"v1", "v1beta1"}, true},
       {"rbac.authorization.k8s.io", "roles", {"v1"}, true},
       {"rbac.authorization.k8s.io", "clusterroles", {"v1"}, false},
       {"rbac.authorization.k8s.io", "rolebindings", {"v1"}, true},

@@ -1,7 +1,8 @@
 # kpatrol node probe, format 1. Read-only: it writes no file, reads no private key and prints
 # no password hash. POSIX sh (dash, bash, busybox ash). The scanner prepends the options as
 # quoted assignments: R (host root, "/" for the live host), D (cluster domain), S (cluster DNS
-# address, may be empty), X (external name to resolve), M (byte cap per section).
+# address, may be empty), X (external name to resolve), M (byte cap per section), E (extra
+# serving endpoints "host:port,..." whose certificates to read, may be empty).
 #
 # Output: a header line "KPATROL-PROBE 1 <nonce> max=<M>", then sections
 #   <nonce> begin <name>\n <raw bytes> \n<nonce> end <name> rc=<exit status>\n
@@ -17,6 +18,7 @@ case $M in '' | *[!0-9]*) M=1048576 ;; esac
 case $S in *[!0-9a-fA-F:.]*) S= ;; esac
 case $D in '' | *[!A-Za-z0-9.-]*) D=cluster.local ;; esac
 case $X in *[!A-Za-z0-9.-]*) X= ;; esac
+case $E in *[!A-Za-z0-9.:,-]*) E= ;; esac
 F=262144
 
 N=
@@ -644,6 +646,56 @@ p_certs() {
   done
 }
 
+# Serving endpoints: the certificate each local TLS endpoint presents (only the first
+# CERTIFICATE block of `openssl s_client`'s output, and up to 3 lines saying why a connection
+# failed), read on the live host only (under a host root 127.0.0.1 is not the node's), with
+# `timeout` only (a peer that accepts and never answers would stall the probe). s_client sends
+# nothing: its stdin is /dev/null, so it closes right after the handshake.
+EPAWK='{ sub(/\r$/, "") }
+$0 == "-----BEGIN CERTIFICATE-----" && !done { p = 1 }
+p && /^[A-Za-z0-9+\/= -]*$/ { print }
+$0 == "-----END CERTIFICATE-----" && p { p = 0; done = 1 }
+!p && !done && r < 3 && /errno|refused|[Ee]rror|timed out|[Uu]nable|[Nn]o route|reset/ {
+  gsub(/[^ -~]/, "?"); print "! " substr($0, 1, 300); r++ }'
+# ep <host:port> <component>: item "endpoint <exit status> <component> <host:port>".
+ep() {
+  _o=$(timeout 5 openssl s_client -connect "$1" </dev/null 2>&1)
+  _r=$?
+  item "endpoint $_r $2 $1"
+  printf '%s\n' "$_o" | awk "$EPAWK"
+}
+p_endpoints() {
+  [ -z "$R" ] || return 125
+  [ -n "$HAVE_TIMEOUT" ] || return 126
+  command -v openssl >/dev/null 2>&1 || return 127
+  ep 127.0.0.1:6443 kube-apiserver
+  ep 127.0.0.1:10250 kubelet
+  ep 127.0.0.1:10257 kube-controller-manager
+  ep 127.0.0.1:10259 kube-scheduler
+  ep 127.0.0.1:2379 etcd
+  # kubeadm's etcd listens for peers on the node address only: the first --listen-peer-urls.
+  _u=
+  for _d in "$P"/[0-9]*; do
+    pidok "$_d" || continue
+    read -r _c 2>/dev/null <"$_d/comm" || continue
+    [ "$_c" = etcd ] || continue
+    _u=$(argval "${_d##*/}" listen-peer-urls)
+    break
+  done
+  _u=${_u%%,*}
+  _u=${_u#https://}
+  _u=${_u%%/*}
+  case $_u in '' | *[!0-9A-Za-z.:\[\]-]* | *[!0-9]) _u=127.0.0.1:2380 ;; esac
+  ep "$_u" etcd-peer
+  _IFS=$IFS
+  IFS=,
+  for _e in $E; do
+    IFS=$_IFS
+    case $_e in *:*[0-9]) ep "$_e" extra ;; esac
+  done
+  IFS=$_IFS
+}
+
 sec meta p_meta
 sec os-release catf /etc/os-release
 sec redhat-release catf /etc/redhat-release
@@ -689,4 +741,5 @@ sec resolv p_resolv
 sec dns p_dns
 sec kmsg p_kmsg
 sec certificates p_certs
+sec endpoints p_endpoints
 printf '%s done\n' "$N"

@@ -48,6 +48,7 @@ std::string probeScript(const ProbeOptions& options) {
   script += "D=" + shellQuote(options.cluster_domain) + "\n";
   script += "S=" + shellQuote(options.cluster_dns) + "\n";
   script += "X=" + shellQuote(options.external_name) + "\n";
+  script += "E=" + shellQuote(options.extra_endpoints) + "\n";
   script += "M=" + shellQuote(std::to_string(options.max_section_bytes)) + "\n";
   script += body;
   return script;
@@ -892,6 +893,84 @@ struct Assembler {
     facts()["certificates"] = std::move(certs);
   }
 
+  // The certificate file a component is configured to serve, when it names one: the disk copy
+  // the served certificate is compared with (a renewed file the process has not reloaded).
+  std::string servedFile(const std::string& component) {
+    const Json& procs = facts().contains("processes") ? facts()["processes"] : Json::object();
+    auto flag = [&](const char* process, const char* name, const char* env) -> std::string {
+      if (!procs.contains(process)) return "";
+      const Json& p = procs[process];
+      Json flags = parseFlags(p["argv"].get<std::vector<std::string>>());
+      if (flags.contains(name) && flags[name].is_string()) return flags[name].get<std::string>();
+      if (env && p.contains("env") && p["env"].contains(env) && p["env"][env].is_string()) {
+        return p["env"][env].get<std::string>();
+      }
+      return "";
+    };
+    if (component == "kube-apiserver") return flag("kube-apiserver", "tls-cert-file", nullptr);
+    if (component == "kube-controller-manager") {
+      return flag("kube-controller-manager", "tls-cert-file", nullptr);
+    }
+    if (component == "kube-scheduler") return flag("kube-scheduler", "tls-cert-file", nullptr);
+    if (component == "etcd") return flag("etcd", "cert-file", "ETCD_CERT_FILE");
+    if (component == "etcd-peer") return flag("etcd", "peer-cert-file", "ETCD_PEER_CERT_FILE");
+    if (component == "kubelet" && facts().contains("kubelet")) {
+      const Json& k = facts()["kubelet"];
+      const Json eff = k.value("effective", Json::object());
+      if (eff.contains("tlsCertFile") && eff["tlsCertFile"].is_string() &&
+          !eff["tlsCertFile"].get<std::string>().empty()) {
+        return eff["tlsCertFile"].get<std::string>();
+      }
+      std::string dir = "/var/lib/kubelet/pki";
+      const Json args = k.value("args", Json::object());
+      if (args.contains("cert-dir") && args["cert-dir"].is_string()) {
+        dir = args["cert-dir"].get<std::string>();
+      }
+      bool bootstrap = eff.contains("serverTLSBootstrap") && eff["serverTLSBootstrap"] == true;
+      return dir + (bootstrap ? "/kubelet-server-current.pem" : "/kubelet.crt");
+    }
+    return "";
+  }
+
+  void endpoints() {
+    const Section* s = section("endpoints", "endpoint_certificates");
+    if (!s) return;
+    if (s->rc == 125) {
+      error("endpoint_certificates",
+            "not probed: the certificates endpoints serve are read on the live host only (this "
+            "probe ran under a host root)");
+      return;
+    }
+    if (s->rc == 126) {
+      error("endpoint_certificates",
+            "not probed: no timeout command on the node (a handshake that never completes "
+            "would stall the probe)");
+      return;
+    }
+    if (s->rc == 127) {
+      error("endpoint_certificates",
+            "no openssl on the node: the certificates the endpoints serve could not be read");
+      return;
+    }
+    Json list = Json::array();
+    for (const auto& i : items(*s)) {
+      auto e = parseEndpointItem(i.label, i.body);
+      if (!e) {
+        error("endpoint_certificates", e.error().message);
+        continue;
+      }
+      Json entry = std::move(e).value();
+      std::string file = servedFile(entry["component"].get<std::string>());
+      if (!file.empty()) entry["configured_file"] = text::sanitize(file);
+      list.push_back(std::move(entry));
+    }
+    if (list.empty()) {
+      error("endpoint_certificates", "the endpoints section is empty (" + rcText(*s) + ")");
+      return;
+    }
+    facts()["endpoint_certificates"] = std::move(list);
+  }
+
   void run() {
     parseMeta();
     if (meta.count("uid") && meta["uid"] != "0") {
@@ -917,6 +996,7 @@ struct Assembler {
     dns();
     kernelMessages();
     certificates();
+    endpoints();
     if (!framed.complete) {
       error("*", "the probe output ended early (cut off or killed); the facts shown are partial");
     }

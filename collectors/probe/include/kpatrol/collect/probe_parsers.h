@@ -163,6 +163,13 @@ Result<Json> parseNtpq(std::string_view text);
 /// key_type, key_bits, is_ca}]. Blocks that do not parse are reported in `errors`.
 std::vector<Json> parsePemCertificates(std::string_view pem, const std::string& path,
                                        std::vector<std::string>* errors);
+/// One item of the "endpoints" section: label "endpoint <exit status> <component> <host:port>",
+/// body the first certificate `openssl s_client` printed and "! <line>" lines saying why a
+/// connection failed. {endpoint, component, port, status: "ok" (certificate: as
+/// parsePemCertificates, path "endpoint <host:port>") | "closed" (refused) | "timeout" |
+/// "error" (reason)}. Fails on a malformed label.
+Result<Json> parseEndpointItem(std::string_view label, std::string_view body);
+
 /// Base64 (kubeconfig *-data fields) to bytes; nullopt when not base64.
 std::optional<std::string> decodeBase64(std::string_view text);
 
