@@ -128,7 +128,7 @@ std::string renderConsole(const ScanData& data, const ConsoleOptions& options) {
     out += fmt::format("  {}{:<4} {:<8}{} {} — {}\n      {}: {}\n",
                        options.color ? color(f->status) : "", model::statusName(f->status),
                        model::severityName(f->severity), reset, f->subject, title, f->rule_id,
-                       f->message);
+                       model::messageIn(*f, zh ? "zh" : "en"));
   }
   if (todo.size() > options.max_items) {
     out += "  " + fmt::format(fmt::runtime(w.more), todo.size() - options.max_items) + "\n";
