@@ -44,12 +44,15 @@ return {
     local n = tonumber(v)
     local evidence = { actual = v, source = source, expected = "> 0" }
     if n ~= nil and n > 0 then
-      return ctx.pass("podPidsLimit " .. tostring(v) .. " (" .. source .. ")", evidence)
+      return ctx.pass(cis.msg("podPidsLimit " .. tostring(v) .. " (" .. source .. ")",
+        "podPidsLimit 为 " .. tostring(v) .. "（" .. cis.src_zh(source) .. "）"), evidence)
     end
     if source == "default" then
-      return ctx.fail("podPidsLimit is not set; the default -1 means unlimited", evidence)
+      return ctx.fail(cis.msg("podPidsLimit is not set; the default -1 means unlimited",
+        "未设置 podPidsLimit；默认值 -1 表示不限制 Pod 的进程数"), evidence)
     end
-    return ctx.fail("podPidsLimit " .. tostring(v) .. " (" .. source .. ") does not limit PIDs",
-      evidence)
+    return ctx.fail(cis.msg("podPidsLimit " .. tostring(v) .. " (" .. source .. ") does not limit "
+      .. "PIDs", "podPidsLimit 为 " .. tostring(v) .. "（" .. cis.src_zh(source)
+      .. "），未限制进程数"), evidence)
   end,
 }

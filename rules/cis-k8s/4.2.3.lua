@@ -43,9 +43,11 @@ return {
                                     "client-ca-file")
     local evidence = { actual = v or "unset", source = source, expected = "a CA file" }
     if v == nil or v == "" then
-      return ctx.fail("no client CA: neither --client-ca-file nor authentication.x509.clientCAFile "
-        .. "is set", evidence)
+      return ctx.fail(cis.msg("no client CA: neither --client-ca-file nor "
+        .. "authentication.x509.clientCAFile is set",
+        "未配置客户端 CA：--client-ca-file 和 authentication.x509.clientCAFile 均未设置"), evidence)
     end
-    return ctx.pass("client CA " .. tostring(v) .. " (" .. source .. ")", evidence)
+    return ctx.pass(cis.msg("client CA " .. tostring(v) .. " (" .. source .. ")",
+      "客户端 CA 为 " .. tostring(v) .. "（" .. cis.src_zh(source) .. "）"), evidence)
   end,
 }

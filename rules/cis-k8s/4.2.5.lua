@@ -45,13 +45,16 @@ return {
     if secs == nil and tonumber(v) ~= nil then secs = tonumber(v) end
     local evidence = { actual = v, source = source, expected = "non-zero duration" }
     if secs == nil then
-      return ctx.fail("streaming idle timeout " .. tostring(v) .. " (" .. source .. ") is not a "
-        .. "duration", evidence)
+      return ctx.fail(cis.msg("streaming idle timeout " .. tostring(v) .. " (" .. source .. ") is "
+        .. "not a duration", "流式连接空闲超时 " .. tostring(v) .. "（" .. cis.src_zh(source)
+        .. "）不是有效的时长"), evidence)
     end
     if secs == 0 then
-      return ctx.fail("streaming connections never time out: idle timeout " .. tostring(v) .. " ("
-        .. source .. ")", evidence)
+      return ctx.fail(cis.msg("streaming connections never time out: idle timeout " .. tostring(v)
+        .. " (" .. source .. ")", "流式连接永不超时：空闲超时为 " .. tostring(v) .. "（"
+        .. cis.src_zh(source) .. "）"), evidence)
     end
-    return ctx.pass("streaming idle timeout " .. tostring(v) .. " (" .. source .. ")", evidence)
+    return ctx.pass(cis.msg("streaming idle timeout " .. tostring(v) .. " (" .. source .. ")",
+      "流式连接空闲超时为 " .. tostring(v) .. "（" .. cis.src_zh(source) .. "）"), evidence)
   end,
 }
