@@ -8,6 +8,8 @@
 --   * must be a positive number; the default -1 (unlimited) and an explicit -1 fail
 --       (kube-bench only tests that the key is present, so an explicit -1 passes there).
 
+local cis = require("cis")
+
 return {
   api = 1,
   id = "cis-k8s/4.2.13",

@@ -7,6 +7,8 @@
 --     flag defaults without --config, KubeletConfiguration defaults with it (reference §9.1).
 --   * the client CA must be set (non-empty); there is no default.
 
+local cis = require("cis")
+
 return {
   api = 1,
   id = "cis-k8s/4.2.3",

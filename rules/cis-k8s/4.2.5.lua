@@ -7,6 +7,8 @@
 --     flag defaults without --config, KubeletConfiguration defaults with it (reference §9.1).
 --   * the duration must not be 0 (0 = no timeout); the default 4h passes, as in kube-bench.
 
+local cis = require("cis")
+
 return {
   api = 1,
   id = "cis-k8s/4.2.5",

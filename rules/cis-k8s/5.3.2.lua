@@ -9,6 +9,7 @@
 --   * the benchmark marks this control Manual (not scored), so kube-bench only ever WARNs; we
 --     evaluate it because the data is in the snapshot.
 local k8s = require("k8s")
+local cis = require("cis")
 
 local function policies_in(ctx, namespace)
   local names = {}

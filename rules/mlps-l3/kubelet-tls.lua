@@ -10,6 +10,7 @@
 --     certificate, so traffic is encrypted but the API server cannot verify the kubelet.
 --   Any fail item wins.
 local k8s = require("k8s")
+local mlps = require("mlps")
 
 return {
   api = 1,
