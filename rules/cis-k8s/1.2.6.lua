@@ -67,6 +67,6 @@ return {
     if k8s.contains(k8s.split_csv(mode), "AlwaysAllow") then
       return ctx.fail(cis.msg("--authorization-mode=" .. mode .. " includes AlwaysAllow", "--authorization-mode=" .. mode .. " 包含 AlwaysAllow（不做授权）"), evidence)
     end
-    return ctx.pass(cis.msg("--authorization-mode=" .. mode, "--authorization-mode=" .. mode), evidence)
+    return ctx.pass(cis.msg("--authorization-mode=" .. mode, "--authorization-mode=" .. mode .. "，未使用 AlwaysAllow"), evidence)
   end,
 }

@@ -60,6 +60,6 @@ return {
       return ctx.pass(cis.msg("--feature-gates does not mention RotateKubeletServerCertificate (on "
         .. "by default)", "--feature-gates 未涉及 RotateKubeletServerCertificate（默认开启）"), evidence)
     end
-    return ctx.pass(cis.msg("RotateKubeletServerCertificate=" .. tostring(gate), "RotateKubeletServerCertificate=" .. tostring(gate)), evidence)
+    return ctx.pass(cis.msg("RotateKubeletServerCertificate=" .. tostring(gate), "RotateKubeletServerCertificate=" .. tostring(gate) .. "，服务端证书轮换已开启"), evidence)
   end,
 }

@@ -40,7 +40,7 @@ return {
     en = "Nothing to fix when the version fits the cluster. To apply another version, set the "
       .. "`benchmark` parameter (1.11 or 1.12) in a copy of the cis profile and scan with "
       .. "--profile.",
-    zh = "基准版本与集群相符时无需处理。如需采用其他版本，可复制 cis 配置文件，将其中的 benchmark 参数"
+    zh = "基准版本与集群相符时无需处理。如需采用其他版本，可复制内置的 cis profile 文件，将其中的 benchmark 参数"
       .. "设为 1.11 或 1.12，并通过 --profile 指定该文件重新扫描。",
   },
   references = { "kube-bench cfg/config.yaml version_mapping" },

@@ -160,7 +160,7 @@ if grep -q 'benchmark: "1.11"' "$W/cis-1.11.yaml" && REPORT=$(scan "$W/v1.33-sna
     && [ -n "$REPORT" ]; then
   ok "scan of the v1.33.1 variant with benchmark: 1.11 in a profile copy"
   check "$REPORT" "v1.33.1 + benchmark=1.11" benchmark pass "set by the profile parameter benchmark=1.11" \
-    "由配置文件参数 benchmark=1.11 指定"
+    "由 profile 参数 benchmark=1.11 指定"
   check "$REPORT" "v1.33.1 + benchmark=1.11" 1.2.29 pass "CIS v1.11 allow-list" "CIS v1.11 白名单"
 else
   notok "scan with the benchmark parameter override failed"

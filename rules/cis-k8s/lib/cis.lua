@@ -87,9 +87,31 @@ function M.src_zh(source)
 end
 
 -- The Chinese of a phrase from a rule spec (the phrase itself when there is none).
+-- Phrases translated inside longer texts (reasons rules build from parts), in this order.
+local PHRASES = {
+  { "kube-proxy runs as a Pod and reads its kubeconfig from a ConfigMap/volume, not from a host "
+    .. "file", "kube-proxy 以 Pod 方式运行，从 ConfigMap/卷读取 kubeconfig，而不是主机上的文件" },
+  { "kube-proxy does not run on this node", "kube-proxy 未在本节点运行" },
+  { " (kubeconfig.conf of the kube-system/kube-proxy ConfigMap)",
+    "（kube-system/kube-proxy ConfigMap 中的 kubeconfig.conf）" },
+  { "the kube-proxy kubeconfig was not collected (looked for ", "未采集到 kube-proxy 的 kubeconfig（查找了 " },
+  { "the kube-proxy kubeconfig ", "kube-proxy 的 kubeconfig " },
+  { " is not on the host: ", " 不在主机上：" },
+  { " was not collected", " 未被采集" },
+}
+
 function M.zh(text)
   if text == nil then return nil end
   if ZH[text] ~= nil then return ZH[text] end
+  local out, hit = tostring(text), false
+  for _, p in ipairs(PHRASES) do
+    local i = out:find(p[1], 1, true)
+    if i ~= nil then
+      out = out:sub(1, i - 1) .. p[2] .. out:sub(i + #p[1])
+      hit = true
+    end
+  end
+  if hit then return (out:gsub("%)$", "）")) end
   local head, note = tostring(text):match("^(.-) %[ACK deviation: (.-)%]$")
   if head ~= nil then return M.zh(head) .. "（ACK 基准差异：" .. M.zh(note) .. "）" end
   return text
@@ -391,7 +413,7 @@ function M.files_result(ctx, files, paths, what, expected, test)
   local evidence = { files = found, expected = expected }
   if #bad > 0 then
     return ctx.fail(M.msg(what .. ": " .. M.shorten(bad) .. ", expected " .. expected,
-      M.zh(what) .. "：" .. M.shorten(bad) .. "，应为 " .. M.zh(expected)), evidence)
+      M.zh(what) .. "：" .. M.shorten(bad) .. "，要求：" .. M.zh(expected)), evidence)
   end
   return ctx.pass(M.msg(what .. " " .. expected .. ": " .. M.shorten(found),
     M.zh(what) .. "符合要求（" .. M.zh(expected) .. "）：" .. M.shorten(found)), evidence)
@@ -743,7 +765,7 @@ function M.flag_check(s, ctx, spec)
         .. note_zh), evidence)
     end
     local same = tostring(v):lower() == tostring(spec.value):lower()
-    if (kind == "eq") == same then return ctx.pass(msg(shown, shown_zh), evidence) end
+    if (kind == "eq") == same then return ctx.pass(msg(shown, shown_zh .. "，符合要求"), evidence) end
     return ctx.fail(msg(shown .. ", expected " .. spec.expected .. note,
       shown_zh .. "，应为 " .. expected_zh .. note_zh), evidence)
   elseif kind == "has" or kind == "nothave" then
@@ -759,8 +781,8 @@ function M.flag_check(s, ctx, spec)
         "未设置 " .. dashed .. (spec.default and ("（" .. M.zh(spec.default) .. "）") or "")
         .. "，应包含 " .. spec.token .. note_zh), evidence)
     end
-    if kind == "has" and has then return ctx.pass(msg(shown, shown_zh), evidence) end
-    if kind == "nothave" and not has then return ctx.pass(msg(shown, shown_zh), evidence) end
+    if kind == "has" and has then return ctx.pass(msg(shown, shown_zh .. "，符合要求"), evidence) end
+    if kind == "nothave" and not has then return ctx.pass(msg(shown, shown_zh .. "，符合要求"), evidence) end
     if kind == "has" then
       return ctx.fail(msg(shown .. " does not include " .. spec.token .. note,
         shown_zh .. "，未包含 " .. spec.token .. note_zh), evidence)
@@ -907,14 +929,14 @@ function M.benchmark(s, override)
       return { version = v, cluster = cluster, exact = true, override = true,
         en = string.format("CIS Kubernetes Benchmark v%s applied to cluster %s (set by the "
           .. "profile parameter benchmark=%s)", v, shown, tostring(override)),
-        zh = string.format("对集群 %s 采用 CIS Kubernetes Benchmark v%s（由配置文件参数 "
+        zh = string.format("对集群 %s 采用 CIS Kubernetes Benchmark v%s（由 profile 参数 "
           .. "benchmark=%s 指定）", shown_zh, v, tostring(override)) }
     end
     return { version = M.NEWEST, cluster = cluster, exact = false, invalid = tostring(override),
       en = string.format("the profile parameter benchmark=%s names no implemented version "
         .. "(%s); CIS Kubernetes Benchmark v%s, the newest, applied to cluster %s",
         tostring(override), M.join(M.IMPLEMENTED), M.NEWEST, shown),
-      zh = string.format("配置文件参数 benchmark=%s 不是已实现的版本（%s）；对集群 %s 采用最新的 "
+      zh = string.format("profile 参数 benchmark=%s 不是已实现的版本（%s）；对集群 %s 采用最新的 "
         .. "CIS Kubernetes Benchmark v%s", tostring(override), M.join(M.IMPLEMENTED), shown_zh,
         M.NEWEST) }
   end
