@@ -128,7 +128,7 @@ std::string renderConsole(const ScanData& data, const ConsoleOptions& options) {
     out += fmt::format("  {}{:<4} {:<8}{} {} — {}\n      {}: {}\n",
                        options.color ? color(f->status) : "", model::statusName(f->status),
                        model::severityName(f->severity), reset, f->subject, title, f->rule_id,
-                       f->message);
+                       model::messageIn(*f, zh ? "zh" : "en"));
   }
   if (todo.size() > options.max_items) {
     out += "  " + fmt::format(fmt::runtime(w.more), todo.size() - options.max_items) + "\n";
@@ -136,8 +136,8 @@ std::string renderConsole(const ScanData& data, const ConsoleOptions& options) {
   if (!errors.empty()) {
     out += "\n" + fmt::format(fmt::runtime(w.errors), errors.size()) + "\n";
     for (std::size_t i = 0; i < errors.size() && i < 5; ++i) {
-      out +=
-          fmt::format("  {} {}: {}\n", errors[i]->rule_id, errors[i]->subject, errors[i]->message);
+      out += fmt::format("  {} {}: {}\n", errors[i]->rule_id, errors[i]->subject,
+                         model::messageIn(*errors[i], zh ? "zh" : "en"));
     }
   }
   return out;

@@ -99,7 +99,7 @@ Json pageData(const ScanData& data, const RenderOptions& options) {
     findings.push_back(
         Json::array({it->second, f.subject, statusIndex(f.status), severityIndex(f.severity),
                      f.message, f.evidence.is_null() ? Json(0) : f.evidence, f.waiver,
-                     model::scopeName(f.scope), findingId(f)}));
+                     model::scopeName(f.scope), findingId(f), f.message_zh}));
   }
   doc["rules"] = std::move(rules);
   doc["findings"] = std::move(findings);

@@ -159,6 +159,7 @@ std::string renderJson(const ScanData& data) {
               {"status", model::statusName(f.status)},
               {"severity", model::severityName(f.severity)},
               {"message", f.message},
+              {"message_zh", model::messageIn(f, "zh")},
               {"evidence", f.evidence.is_null() ? Json::object() : f.evidence}};
     if (!f.waiver.empty()) j["waiver"] = f.waiver;
     findings.push_back(std::move(j));

@@ -10,7 +10,7 @@
   var SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'];
   // Finding arrays: see report/html_report.cpp.
   var F_RULE = 0, F_SUBJECT = 1, F_STATUS = 2, F_SEVERITY = 3, F_MESSAGE = 4, F_EVIDENCE = 5,
-    F_WAIVER = 6, F_SCOPE = 7, F_ID = 8;
+    F_WAIVER = 6, F_SCOPE = 7, F_ID = 8, F_MESSAGE_ZH = 9;
   var PAGE = 100;
   // Problems first in listings: fail, warn, error, manual, waived, na, pass.
   var STATUS_RANK = [6, 1, 0, 2, 5, 3, 4];
@@ -102,6 +102,10 @@
     if (!obj) return '';
     var other = state.lang === 'zh' ? 'en' : 'zh';
     return obj[state.lang] || obj[other] || '';
+  }
+  // A finding's message in the current language; Chinese falls back to English.
+  function msg(f) {
+    return (state.lang === 'zh' && f[F_MESSAGE_ZH]) ? f[F_MESSAGE_ZH] : f[F_MESSAGE];
   }
   // el('div', {class: 'x', title: '...'}, [children]): children are nodes or plain text.
   function el(tag, attrs, children) {
@@ -229,7 +233,7 @@
       el('code', { class: 'rule-id', text: rule.id })]);
     row('subject', el('code', { text: f[F_SUBJECT] }));
     row('status', [statusBadge(f[F_STATUS]), ' ', severityBadge(f[F_SEVERITY])]);
-    row('d_message', f[F_MESSAGE], 'message');
+    row('d_message', msg(f), 'message');
     if (ev && typeof ev === 'object' && !Array.isArray(ev)) {
       if ('actual' in ev || 'expected' in ev) {
         var av = el('div', { class: 'actual-expected' }, [
@@ -289,7 +293,7 @@
           el('td', { class: 'c-subject' }, el('code', { text: f[F_SUBJECT] })),
           el('td', { class: 'c-check' }, [bi(rule.title),
             showRuleId ? el('span', { class: 'rule-id', text: rule.id }) : null]),
-          el('td', { class: 'c-message', text: f[F_MESSAGE] })]);
+          el('td', { class: 'c-message', text: msg(f) })]);
         var toggle = function () {
           if (state.expanded[idx]) delete state.expanded[idx]; else state.expanded[idx] = true;
           rerender();
@@ -326,7 +330,7 @@
       searchText = new Array(N);
       for (var j = 0; j < N; j++) {
         var f = findings[j], r = rules[f[F_RULE]];
-        searchText[j] = (f[F_SUBJECT] + '\n' + f[F_MESSAGE] + '\n' + r.id + '\n' + r.title.en + '\n' +
+        searchText[j] = (f[F_SUBJECT] + '\n' + f[F_MESSAGE] + '\n' + (f[F_MESSAGE_ZH] || '') + '\n' + r.id + '\n' + r.title.en + '\n' +
           r.title.zh + '\n' + f[F_WAIVER] + '\n' + f[F_ID]).toLowerCase();
       }
     }
@@ -687,7 +691,7 @@
         if (f[F_STATUS] === 1 || f[F_STATUS] === 2) problems++;
         var td = el('td', {
           class: 'cell st-bg-' + STATUSES[f[F_STATUS]] + (state.matrixSelected === idx ? ' selected' : ''),
-          title: rules[r].id + ' · ' + statusLabel(f[F_STATUS]) + ': ' + f[F_MESSAGE],
+          title: rules[r].id + ' · ' + statusLabel(f[F_STATUS]) + ': ' + msg(f),
           'data-status': STATUSES[f[F_STATUS]], 'data-id': f[F_ID], tabindex: '0',
           'aria-label': node + ' ' + rules[r].id + ' ' + statusLabel(f[F_STATUS])
         }, STATUS_SYMBOL[f[F_STATUS]]);

@@ -66,8 +66,8 @@ return {
     if cis.managed(s, ctx) then return cis.managed_na(s, ctx) end
     local list, why = cni_files(s, ctx)
     if list == nil then
-      if why == "na" then return ctx.na("no CNI configuration files on this node") end
-      return ctx.error("the CNI configuration directories were not collected (" .. cis.join(DIRS) .. ")")
+      if why == "na" then return ctx.na(cis.msg("no CNI configuration files on this node", "本节点上没有 CNI 配置文件")) end
+      return ctx.error(cis.msg("the CNI configuration directories were not collected (" .. cis.join(DIRS) .. ")", "未采集到 CNI 配置目录（" .. cis.join(DIRS) .. "）"))
     end
     return cis.files_result(ctx, s.facts.files, list, "CNI files", "owned by root:root",
       function(e)

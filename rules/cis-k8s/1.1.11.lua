@@ -57,14 +57,14 @@ return {
   tags = { "control-plane", "etcd", "file-permissions" },
   check = function(s, ctx)
     if cis.managed(s, ctx) then return cis.managed_na(s, ctx) end
-    if cis.argv(s, "etcd") == nil then return ctx.na("etcd does not run on this node") end
+    if cis.argv(s, "etcd") == nil then return ctx.na(cis.msg("etcd does not run on this node", "etcd 未在本节点运行")) end
     local path = data_dir(s, ctx)
     local entry = s.facts.files[path]
     if entry == nil then
-      return ctx.error("the etcd data directory " .. path .. " was not collected")
+      return ctx.error(cis.msg("the etcd data directory " .. path .. " was not collected", "未采集到 etcd 数据目录 " .. path))
     end
     if entry.exists == false then
-      return ctx.error("the etcd data directory " .. path .. " does not exist")
+      return ctx.error(cis.msg("the etcd data directory " .. path .. " does not exist", "etcd 数据目录 " .. path .. " 不存在"))
     end
     return cis.mode_result(s, ctx, path, entry, "0700")
   end,

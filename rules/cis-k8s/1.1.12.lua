@@ -61,18 +61,20 @@ return {
   tags = { "control-plane", "etcd", "file-permissions" },
   check = function(s, ctx)
     if cis.managed(s, ctx) then return cis.managed_na(s, ctx) end
-    if cis.argv(s, "etcd") == nil then return ctx.na("etcd does not run on this node") end
+    if cis.argv(s, "etcd") == nil then return ctx.na(cis.msg("etcd does not run on this node", "etcd 未在本节点运行")) end
     local path = data_dir(s, ctx)
     local entry = s.facts.files[path]
     if entry == nil then
-      return ctx.error("the etcd data directory " .. path .. " was not collected")
+      return ctx.error(cis.msg("the etcd data directory " .. path .. " was not collected", "未采集到 etcd 数据目录 " .. path))
     end
     if entry.exists == false then
-      return ctx.error("the etcd data directory " .. path .. " does not exist")
+      return ctx.error(cis.msg("the etcd data directory " .. path .. " does not exist", "etcd 数据目录 " .. path .. " 不存在"))
     end
     if entry.owner ~= nil and cis.owned_by(entry.owner, "root") and cis.owned_by(entry.group, "root") then
-      return ctx.fail(path .. " is owned by root:root, expected etcd:etcd (kubeadm default: etcd "
-        .. "runs as root in its static Pod)", { path = path, owner = "root:root", expected = "etcd:etcd" })
+      return ctx.fail(cis.msg(path .. " is owned by root:root, expected etcd:etcd (kubeadm "
+        .. "default: etcd runs as root in its static Pod)",
+        path .. " 的属主为 root:root，应为 etcd:etcd（kubeadm 默认以 root 身份在静态 Pod 中运行 etcd）"),
+        { path = path, owner = "root:root", expected = "etcd:etcd" })
     end
     return cis.owner_result(ctx, path, entry, "etcd", "etcd")
   end,

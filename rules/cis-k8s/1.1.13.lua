@@ -52,7 +52,7 @@ return {
         absent = absent + 1
       elseif entry ~= nil then
         if entry.mode == nil then
-          return ctx.error("the mode of " .. path .. " was not collected")
+          return ctx.error(cis.msg("the mode of " .. path .. " was not collected", "未采集到 " .. path .. " 的权限"))
         end
         found[#found + 1] = { path = path, mode = entry.mode }
         if not ctx.mode_at_most(entry.mode, MAX) then
@@ -61,17 +61,19 @@ return {
       end
     end
     if #found == 0 then
-      if absent > 0 then return ctx.na("no admin kubeconfig on this node") end
-      return ctx.error("the admin kubeconfig files were not collected (" .. k8s.join(FILES) .. ")")
+      if absent > 0 then return ctx.na(cis.msg("no admin kubeconfig on this node", "本节点上没有管理员 kubeconfig 文件")) end
+      return ctx.error(cis.msg("the admin kubeconfig files were not collected (" .. k8s.join(FILES) .. ")", "未采集到管理员 kubeconfig 文件（" .. k8s.join(FILES) .. "）"))
     end
     local evidence = { files = found, expected = MAX .. " or stricter" }
     if #loose > 0 then
-      return ctx.fail("admin kubeconfig too permissive: " .. k8s.join(loose)
-        .. ", expected " .. MAX .. " or stricter"
-        .. cis.ack_note(s, ctx, "the ACK benchmark accepts 644 for admin.conf"), evidence)
+      local text = "the ACK benchmark accepts 644 for admin.conf"
+      return ctx.fail(cis.msg("admin kubeconfig too permissive: " .. k8s.join(loose)
+        .. ", expected " .. MAX .. " or stricter" .. cis.ack_note(s, ctx, text),
+        "管理员 kubeconfig 文件权限过宽：" .. k8s.join(loose) .. "，应不宽于 " .. MAX
+        .. cis.ack_note_zh(s, ctx, text)), evidence)
     end
     local shown = {}
     for _, f in ipairs(found) do shown[#shown + 1] = f.path .. " (" .. f.mode .. ")" end
-    return ctx.pass("admin kubeconfig " .. MAX .. " or stricter: " .. k8s.join(shown), evidence)
+    return ctx.pass(cis.msg("admin kubeconfig " .. MAX .. " or stricter: " .. k8s.join(shown), "管理员 kubeconfig 文件权限不宽于 " .. MAX .. "：" .. k8s.join(shown)), evidence)
   end,
 }

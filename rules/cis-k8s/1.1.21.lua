@@ -44,12 +44,12 @@ return {
     if cis.managed(s, ctx) then return cis.managed_na(s, ctx) end
     local files = s.facts.files
     if files[PKI] ~= nil and files[PKI].exists == false then
-      return ctx.na(PKI .. " does not exist on this node")
+      return ctx.na(cis.msg(PKI .. " does not exist on this node", "本节点上不存在 " .. PKI))
     end
     local list = cis.files_under(files, PKI, PATTERN, false)
     if #list == 0 then
-      if files[PKI] ~= nil then return ctx.na("no PKI private keys under " .. PKI) end
-      return ctx.error(PKI .. " was not collected")
+      if files[PKI] ~= nil then return ctx.na(cis.msg("no PKI private keys under " .. PKI, PKI .. " 下没有私钥文件")) end
+      return ctx.error(cis.msg(PKI .. " was not collected", "未采集到 " .. PKI))
     end
     return cis.files_result(ctx, files, list, "PKI private keys", "mode 0600 or stricter",
       function(e)

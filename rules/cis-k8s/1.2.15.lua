@@ -42,15 +42,16 @@ return {
     if cis.managed(s, ctx) then return cis.managed_na(s, ctx) end
     local argv = k8s.process_argv(s.facts, "kube-apiserver")
     if argv == nil then
-      return ctx.error("kube-apiserver process not found on this control-plane node")
+      return ctx.error(cis.msg("kube-apiserver process not found on this control-plane node", "在本控制面节点上未找到 kube-apiserver 进程"))
     end
     local v = ctx.flag(argv, "profiling")
     if v == nil then
-      return ctx.fail("--profiling is not set; the API server default is true",
+      return ctx.fail(cis.msg("--profiling is not set; the API server default is true",
+        "未设置 --profiling；API Server 默认开启性能分析接口（true）"),
         { flag = "--profiling", actual = "unset (default true)", expected = "false" })
     end
     local evidence = { flag = "--profiling", actual = v, expected = "false" }
-    if k8s.is_false(v) then return ctx.pass("--profiling=false", evidence) end
-    return ctx.fail("--profiling=" .. tostring(v) .. ", expected false", evidence)
+    if k8s.is_false(v) then return ctx.pass(cis.msg("--profiling=false", "--profiling=false，已关闭性能分析接口"), evidence) end
+    return ctx.fail(cis.msg("--profiling=" .. tostring(v) .. ", expected false", "--profiling=" .. tostring(v) .. "，应为 false"), evidence)
   end,
 }

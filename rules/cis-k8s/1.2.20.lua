@@ -46,23 +46,25 @@ return {
     if cis.managed(s, ctx) then return cis.managed_na(s, ctx) end
     local argv = cis.argv(s, "kube-apiserver")
     if argv == nil then
-      return ctx.error("kube-apiserver process not found on this control-plane node")
+      return ctx.error(cis.msg("kube-apiserver process not found on this control-plane node", "在本控制面节点上未找到 kube-apiserver 进程"))
     end
     local max = ctx.param("max_timeout")
     local v = ctx.flag(argv, "request-timeout")
     local evidence = { flag = "--request-timeout", actual = v or "unset (default 60s)",
                        expected = "at most " .. max }
     if v == nil then
-      return ctx.pass("--request-timeout not set: the default 60s applies", evidence)
+      return ctx.pass(cis.msg("--request-timeout not set: the default 60s applies", "未设置 --request-timeout：使用默认值 60s"), evidence)
     end
     local secs, limit = ctx.parse_duration(tostring(v)), ctx.parse_duration(max)
     if secs == nil or secs <= 0 then
-      return ctx.fail("--request-timeout=" .. tostring(v) .. " is not a positive duration", evidence)
+      return ctx.fail(cis.msg("--request-timeout=" .. tostring(v) .. " is not a positive duration", "--request-timeout=" .. tostring(v) .. " 不是正的时长"), evidence)
     end
     if limit ~= nil and secs > limit then
-      return ctx.fail("--request-timeout=" .. tostring(v) .. " is longer than " .. max
-        .. ": slow clients can hold API server resources", evidence)
+      return ctx.fail(cis.msg("--request-timeout=" .. tostring(v) .. " is longer than " .. max
+        .. ": slow clients can hold API server resources",
+        "--request-timeout=" .. tostring(v) .. " 超过 " .. max .. "：慢速客户端可能长期占用 API Server 资源"),
+        evidence)
     end
-    return ctx.pass("--request-timeout=" .. tostring(v) .. " (at most " .. max .. ")", evidence)
+    return ctx.pass(cis.msg("--request-timeout=" .. tostring(v) .. " (at most " .. max .. ")", "--request-timeout=" .. tostring(v) .. "（不超过 " .. max .. "）"), evidence)
   end,
 }

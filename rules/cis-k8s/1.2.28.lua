@@ -45,19 +45,21 @@ return {
     if cis.managed(s, ctx) then return cis.managed_na(s, ctx) end
     local argv = cis.argv(s, "kube-apiserver")
     if argv == nil then
-      return ctx.error("kube-apiserver process not found on this control-plane node")
+      return ctx.error(cis.msg("kube-apiserver process not found on this control-plane node", "在本控制面节点上未找到 kube-apiserver 进程"))
     end
     local file = ctx.flag(argv, "encryption-provider-config")
     if file == nil then
-      return ctx.fail("--encryption-provider-config is not set: Secrets are not encrypted at rest",
+      return ctx.fail(cis.msg("--encryption-provider-config is not set: Secrets are not encrypted "
+        .. "at rest", "未设置 --encryption-provider-config：Secret 未落盘加密"),
         { flag = "--encryption-provider-config", actual = "unset",
           expected = "first provider kms, aescbc or secretbox" })
     end
     local enc = s.facts.encryption_config
     if enc == nil or enc.config == nil or (enc.path ~= nil and enc.path ~= file) then
-      return ctx.manual("verify that in " .. file .. " the first provider for secrets is kms (v2 "
-        .. "preferred), aescbc or secretbox, not identity or aesgcm (the file content is not "
-        .. "collected)")
+      return ctx.manual(cis.msg("verify that in " .. file .. " the first provider for secrets is "
+        .. "kms (v2 preferred), aescbc or secretbox, not identity or aesgcm (the file content is "
+        .. "not collected)", "请核查 " .. file .. " 中 secrets 的首个加密提供者为 kms（优先 v2）、"
+        .. "aescbc 或 secretbox，而不是 identity 或 aesgcm（未采集该文件内容）"))
     end
     local first, covered = nil, false
     for _, r in ipairs(enc.config.resources or {}) do
@@ -74,12 +76,13 @@ return {
     local evidence = { file = file, first_provider = first or "none",
                        expected = "aescbc, kms or secretbox" }
     if not covered then
-      return ctx.fail(file .. " has no entry for secrets: Secrets are not encrypted", evidence)
+      return ctx.fail(cis.msg(file .. " has no entry for secrets: Secrets are not encrypted", file .. " 中没有针对 secrets 的配置：Secret 未加密"), evidence)
     end
     if first == "aescbc" or first == "kms" or first == "secretbox" then
-      return ctx.pass("first provider for secrets in " .. file .. ": " .. first, evidence)
+      return ctx.pass(cis.msg("first provider for secrets in " .. file .. ": " .. first, file .. " 中 secrets 的首个加密提供者为 " .. first), evidence)
     end
-    return ctx.fail("first provider for secrets in " .. file .. " is " .. tostring(first)
-      .. ", expected aescbc, kms or secretbox", evidence)
+    return ctx.fail(cis.msg("first provider for secrets in " .. file .. " is " .. tostring(first)
+      .. ", expected aescbc, kms or secretbox", file .. " 中 secrets 的首个加密提供者为 "
+      .. tostring(first) .. "，应为 aescbc、kms 或 secretbox"), evidence)
   end,
 }

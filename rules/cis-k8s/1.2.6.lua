@@ -47,24 +47,26 @@ return {
     if cis.managed(s, ctx) then return cis.managed_na(s, ctx) end
     local argv = k8s.process_argv(s.facts, "kube-apiserver")
     if argv == nil then
-      return ctx.error("kube-apiserver process not found on this control-plane node")
+      return ctx.error(cis.msg("kube-apiserver process not found on this control-plane node", "在本控制面节点上未找到 kube-apiserver 进程"))
     end
     local mode = ctx.flag(argv, "authorization-mode")
     if mode == nil then
       local config = ctx.flag(argv, "authorization-config")
       if config ~= nil then
-        return ctx.manual("authorization is configured in " .. config
-          .. " (--authorization-config); verify that no authorizer of type AlwaysAllow is listed")
+        return ctx.manual(cis.msg("authorization is configured in " .. config
+          .. " (--authorization-config); verify that no authorizer of type AlwaysAllow is listed",
+          "授权通过 " .. config .. "（--authorization-config）配置；请核查其中没有 AlwaysAllow 类型的授权器"))
       end
-      return ctx.fail("--authorization-mode is not set; the API server default is AlwaysAllow",
+      return ctx.fail(cis.msg("--authorization-mode is not set; the API server default is "
+        .. "AlwaysAllow", "未设置 --authorization-mode；API Server 默认为 AlwaysAllow（不做授权）"),
         { flag = "--authorization-mode", actual = "unset (default AlwaysAllow)",
           expected = "e.g. Node,RBAC" })
     end
     local evidence = { flag = "--authorization-mode", actual = mode,
                        expected = "no AlwaysAllow, e.g. Node,RBAC" }
     if k8s.contains(k8s.split_csv(mode), "AlwaysAllow") then
-      return ctx.fail("--authorization-mode=" .. mode .. " includes AlwaysAllow", evidence)
+      return ctx.fail(cis.msg("--authorization-mode=" .. mode .. " includes AlwaysAllow", "--authorization-mode=" .. mode .. " 包含 AlwaysAllow（不做授权）"), evidence)
     end
-    return ctx.pass("--authorization-mode=" .. mode, evidence)
+    return ctx.pass(cis.msg("--authorization-mode=" .. mode, "--authorization-mode=" .. mode .. "，未使用 AlwaysAllow"), evidence)
   end,
 }

@@ -43,23 +43,23 @@ return {
     if cis.managed(s, ctx) then return cis.managed_na(s, ctx) end
     local argv = cis.argv(s, "kube-controller-manager")
     if argv == nil then
-      return ctx.error("kube-controller-manager process not found on this control-plane node")
+      return ctx.error(cis.msg("kube-controller-manager process not found on this control-plane node", "在本控制面节点上未找到 kube-controller-manager 进程"))
     end
     local v = ctx.flag(argv, "feature-gates")
     local evidence = { flag = "--feature-gates", actual = v or "unset",
                        expected = "no RotateKubeletServerCertificate=false" }
     if v == nil then
-      return ctx.pass("--feature-gates not set: RotateKubeletServerCertificate is on by default",
-        evidence)
+      return ctx.pass(cis.msg("--feature-gates not set: RotateKubeletServerCertificate is on by "
+        .. "default", "未设置 --feature-gates：RotateKubeletServerCertificate 默认开启"), evidence)
     end
     local gate = cis.feature_gates(v)["RotateKubeletServerCertificate"]
     if gate ~= nil and cis.is_false(gate) then
-      return ctx.fail("--feature-gates sets RotateKubeletServerCertificate=false", evidence)
+      return ctx.fail(cis.msg("--feature-gates sets RotateKubeletServerCertificate=false", "--feature-gates 设置了 RotateKubeletServerCertificate=false"), evidence)
     end
     if gate == nil then
-      return ctx.pass("--feature-gates does not mention RotateKubeletServerCertificate (on by "
-        .. "default)", evidence)
+      return ctx.pass(cis.msg("--feature-gates does not mention RotateKubeletServerCertificate (on "
+        .. "by default)", "--feature-gates 未涉及 RotateKubeletServerCertificate（默认开启）"), evidence)
     end
-    return ctx.pass("RotateKubeletServerCertificate=" .. tostring(gate), evidence)
+    return ctx.pass(cis.msg("RotateKubeletServerCertificate=" .. tostring(gate), "RotateKubeletServerCertificate=" .. tostring(gate) .. "，服务端证书轮换已开启"), evidence)
   end,
 }

@@ -49,41 +49,47 @@ return {
   check = function(s, ctx)
     if cis.managed(s, ctx) then return cis.managed_na(s, ctx) end
     local argv = cis.argv(s, "etcd")
-    if argv == nil then return ctx.na("etcd does not run on this node") end
+    if argv == nil then return ctx.na(cis.msg("etcd does not run on this node", "etcd 未在本节点运行")) end
     local ca = ctx.flag(argv, "trusted-ca-file")
     local env = cis.dig(s.facts, "processes", "etcd", "env")
     if ca == nil and env ~= nil then ca = env.ETCD_TRUSTED_CA_FILE end
     if ca == nil then
       local file = ctx.flag(argv, "config-file")
       if file ~= nil then
-        return ctx.manual("--trusted-ca-file is not on the command line; etcd reads " .. file
-          .. " (--config-file), which is not collected: verify trusted-ca-file there and that "
-          .. "the CA is used only by etcd")
+        return ctx.manual(cis.msg("--trusted-ca-file is not on the command line; etcd reads "
+          .. file .. " (--config-file), which is not collected: verify trusted-ca-file there and "
+          .. "that the CA is used only by etcd", "启动参数中没有 --trusted-ca-file；etcd 读取的配置文件 "
+          .. file .. "（--config-file）未被采集：请在该文件中核查 trusted-ca-file，并确认该 CA 仅供 etcd 使用"))
       end
-      return ctx.fail("--trusted-ca-file is not set: etcd does not verify client certificates "
-        .. "against a CA", { flag = "--trusted-ca-file", actual = "unset", expected = "a dedicated etcd CA" })
+      return ctx.fail(cis.msg("--trusted-ca-file is not set: etcd does not verify client "
+        .. "certificates against a CA", "未设置 --trusted-ca-file：etcd 不使用 CA 校验客户端证书"),
+        { flag = "--trusted-ca-file", actual = "unset", expected = "a dedicated etcd CA" })
     end
     local evidence = { etcd_ca = ca, expected = "a CA used only by etcd" }
     local api = cis.argv(s, "kube-apiserver")
     local cluster_ca = api and ctx.flag(api, "client-ca-file")
     if cluster_ca == nil then
-      return ctx.pass("--trusted-ca-file=" .. ca .. " (the cluster CA is not on this node to "
-        .. "compare with)", evidence)
+      return ctx.pass(cis.msg("--trusted-ca-file=" .. ca .. " (the cluster CA is not on this node "
+        .. "to compare with)", "--trusted-ca-file=" .. ca .. "（本节点上没有集群 CA 可供比较）"),
+        evidence)
     end
     evidence.cluster_ca = cluster_ca
     if cluster_ca == ca then
-      return ctx.fail("etcd trusts the same CA as the API server's --client-ca-file (" .. ca
-        .. ")", evidence)
+      return ctx.fail(cis.msg("etcd trusts the same CA as the API server's --client-ca-file ("
+        .. ca .. ")", "etcd 信任的 CA 与 API Server 的 --client-ca-file 相同（" .. ca
+        .. "），应为 etcd 专用 CA"), evidence)
     end
     local subjects = {}
     for _, cert in ipairs(s.facts.certificates or {}) do
       if cert.path == ca or cert.path == cluster_ca then subjects[cert.path] = cert.subject end
     end
     if subjects[ca] ~= nil and subjects[ca] == subjects[cluster_ca] then
-      return ctx.fail("etcd CA " .. ca .. " has the same subject as the cluster CA " .. cluster_ca
-        .. " (" .. tostring(subjects[ca]) .. "): same CA", evidence)
+      return ctx.fail(cis.msg("etcd CA " .. ca .. " has the same subject as the cluster CA "
+        .. cluster_ca .. " (" .. tostring(subjects[ca]) .. "): same CA",
+        "etcd CA " .. ca .. " 与集群 CA " .. cluster_ca .. " 的主题相同（" .. tostring(subjects[ca])
+        .. "）：是同一个 CA"), evidence)
     end
-    return ctx.pass("--trusted-ca-file=" .. ca .. ", distinct from the cluster CA " .. cluster_ca,
-      evidence)
+    return ctx.pass(cis.msg("--trusted-ca-file=" .. ca .. ", distinct from the cluster CA "
+      .. cluster_ca, "--trusted-ca-file=" .. ca .. "，与集群 CA " .. cluster_ca .. " 不同"), evidence)
   end,
 }

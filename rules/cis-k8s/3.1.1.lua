@@ -60,16 +60,23 @@ return {
     end
     local ack_text = ack and " [ACK: kubeconfigs issued by ACK are client certificates; revoke "
       .. "them in the console when leaked (ACK benchmark 3.1.1)]" or ""
+    local ack_zh = ack and "（ACK：ACK 下发的 kubeconfig 使用客户端证书，泄露时应在控制台吊销"
+      .. "（ACK 基准 3.1.1））" or ""
     if checked == 0 then
-      return ctx.manual("no kube-apiserver process in the host facts: verify that people "
-        .. "authenticate with OIDC or another revocable method, not client certificates" .. ack_text)
+      return ctx.manual(cis.msg("no kube-apiserver process in the host facts: verify that people "
+        .. "authenticate with OIDC or another revocable method, not client certificates" .. ack_text,
+        "主机数据中没有 kube-apiserver 进程：请核查用户通过 OIDC 或其他可吊销的方式认证，而不是客户端证书"
+        .. ack_zh))
     end
     if #found == 0 then
-      return ctx.fail("no OIDC, structured or webhook authenticator on the API server: people can "
-        .. "only use client certificates or tokens" .. ack_text, { checked_nodes = checked })
+      return ctx.fail(cis.msg("no OIDC, structured or webhook authenticator on the API server: "
+        .. "people can only use client certificates or tokens" .. ack_text,
+        "API Server 未配置 OIDC、结构化或 webhook 认证：用户只能使用客户端证书或令牌" .. ack_zh),
+        { checked_nodes = checked })
     end
-    return ctx.pass("alternative authentication configured (" .. cis.join(found) .. "); verify "
-      .. "that no client certificates are issued to people" .. ack_text,
+    return ctx.pass(cis.msg("alternative authentication configured (" .. cis.join(found) .. "); "
+      .. "verify that no client certificates are issued to people" .. ack_text,
+      "已配置替代认证方式（" .. cis.join(found) .. "）；请核查未向用户签发客户端证书" .. ack_zh),
       { authenticators = found, checked_nodes = checked })
   end,
 }

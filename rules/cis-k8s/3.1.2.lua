@@ -55,10 +55,14 @@ return {
     end
     table.sort(hits)
     if #hits > 0 then
-      return ctx.fail("service accounts outside the system namespaces hold cluster-admin (typical "
-        .. "of tokens handed to people): " .. cis.shorten(hits), { bindings = hits })
+      return ctx.fail(cis.msg("service accounts outside the system namespaces hold cluster-admin "
+        .. "(typical of tokens handed to people): " .. cis.shorten(hits),
+        "系统命名空间之外的 ServiceAccount 持有 cluster-admin（常见于把令牌交给人员使用）："
+        .. cis.shorten(hits)), { bindings = hits })
     end
-    return ctx.pass("no service account outside the system namespaces is bound to cluster-admin; "
-      .. "verify that people do not use service-account tokens", { bindings = hits })
+    return ctx.pass(cis.msg("no service account outside the system namespaces is bound to "
+      .. "cluster-admin; verify that people do not use service-account tokens",
+      "系统命名空间之外没有 ServiceAccount 绑定 cluster-admin；请核查人员不使用 ServiceAccount 令牌"),
+      { bindings = hits })
   end,
 }

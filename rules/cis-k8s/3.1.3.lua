@@ -55,10 +55,13 @@ return {
     end
     table.sort(extra)
     if #extra > 0 then
-      return ctx.fail("bootstrap-token groups hold more than the node-join roles: "
-        .. cis.shorten(extra), { bindings = extra })
+      return ctx.fail(cis.msg("bootstrap-token groups hold more than the node-join roles: "
+        .. cis.shorten(extra), "bootstrap 令牌组持有节点加入所需之外的角色：" .. cis.shorten(extra)),
+        { bindings = extra })
     end
-    return ctx.pass("bootstrap-token groups hold only the node-join roles; verify that bootstrap "
-      .. "tokens are short-lived and not handed to people", { bindings = extra })
+    return ctx.pass(cis.msg("bootstrap-token groups hold only the node-join roles; verify that "
+      .. "bootstrap tokens are short-lived and not handed to people",
+      "bootstrap 令牌组仅持有节点加入所需的角色；请核查 bootstrap 令牌有效期短且不交给人员使用"),
+      { bindings = extra })
   end,
 }

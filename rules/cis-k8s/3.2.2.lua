@@ -82,18 +82,21 @@ return {
     if cis.managed(s, ctx) then return cis.managed_na(s, ctx) end
     local argv = cis.argv(s, "kube-apiserver")
     if argv == nil then
-      return ctx.error("kube-apiserver process not found on this control-plane node")
+      return ctx.error(cis.msg("kube-apiserver process not found on this control-plane node", "在本控制面节点上未找到 kube-apiserver 进程"))
     end
     local file = ctx.flag(argv, "audit-policy-file")
     if file == nil then
-      return ctx.fail("--audit-policy-file is not set: no audit events are recorded",
+      return ctx.fail(cis.msg("--audit-policy-file is not set: no audit events are recorded",
+        "未设置 --audit-policy-file：不记录任何审计事件"),
         { flag = "--audit-policy-file", actual = "unset", expected = "a policy file" })
     end
     local pol = s.facts.audit_policy
     if pol == nil or pol.config == nil or (pol.path ~= nil and pol.path ~= file) then
-      return ctx.manual("review " .. file .. " (not collected): secrets, configmaps and "
+      return ctx.manual(cis.msg("review " .. file .. " (not collected): secrets, configmaps and "
         .. "tokenreviews at Metadata; pods, deployments, pods/exec, pods/portforward, pods/proxy "
-        .. "and services/proxy logged")
+        .. "and services/proxy logged", "请审阅 " .. file .. "（未采集）：secrets、configmaps 和 "
+        .. "tokenreviews 应以 Metadata 级别记录；pods、deployments、pods/exec、pods/portforward、"
+        .. "pods/proxy 和 services/proxy 的操作应被记录"))
     end
     local bad, levels = {}, {}
     for _, k in ipairs(KEY) do
@@ -108,8 +111,8 @@ return {
     end
     local evidence = { file = file, levels = levels }
     if #bad > 0 then
-      return ctx.fail("audit policy " .. file .. ": " .. cis.join(bad), evidence)
+      return ctx.fail(cis.msg("audit policy " .. file .. ": " .. cis.join(bad), "审计策略 " .. file .. "：" .. cis.join(bad)), evidence)
     end
-    return ctx.pass("audit policy " .. file .. " covers the key resources", evidence)
+    return ctx.pass(cis.msg("audit policy " .. file .. " covers the key resources", "审计策略 " .. file .. " 覆盖了关键资源"), evidence)
   end,
 }

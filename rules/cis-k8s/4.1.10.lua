@@ -45,14 +45,14 @@ return {
   check = function(s, ctx)
     local path = config_path(s, ctx)
     if path == nil then
-      return ctx.na("the kubelet runs without a config file (--config not set)")
+      return ctx.na(cis.msg("the kubelet runs without a config file (--config not set)", "kubelet 未使用配置文件运行（未设置 --config）"))
     end
     local e = s.facts.files[path]
     if e == nil then
-      return ctx.error("the owner of the kubelet config file " .. path .. " was not collected")
+      return ctx.error(cis.msg("the owner of the kubelet config file " .. path .. " was not collected", "未采集到 kubelet 配置文件 " .. path .. " 的属主"))
     end
     if e.exists == false then
-      return ctx.error("the kubelet config file " .. path .. " does not exist")
+      return ctx.error(cis.msg("the kubelet config file " .. path .. " does not exist", "kubelet 配置文件 " .. path .. " 不存在"))
     end
     return cis.owner_result(ctx, path, e, "root", "root")
   end,

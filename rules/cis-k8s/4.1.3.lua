@@ -77,8 +77,8 @@ return {
   check = function(s, ctx)
     local path, state, why = proxy_kubeconfig(s, ctx)
     if path == nil then
-      if state == "na" then return ctx.na(why) end
-      return ctx.error(why)
+      if state == "na" then return ctx.na(cis.msg(why, cis.zh(why))) end
+      return ctx.error(cis.msg(why, cis.zh(why)))
     end
     return cis.mode_result(s, ctx, path, s.facts.files[path], "0600", "0644")
   end,

@@ -49,8 +49,8 @@ return {
   check = function(s, ctx)
     local path = kubelet_kubeconfig(s, ctx)
     local e = s.facts.files[path]
-    if e == nil then return ctx.error("the kubelet kubeconfig " .. path .. " was not collected") end
-    if e.exists == false then return ctx.na(path .. " does not exist (standalone kubelet)") end
+    if e == nil then return ctx.error(cis.msg("the kubelet kubeconfig " .. path .. " was not collected", "未采集到 kubelet 的 kubeconfig 文件 " .. path)) end
+    if e.exists == false then return ctx.na(cis.msg(path .. " does not exist (standalone kubelet)", path .. " 不存在（独立运行的 kubelet）")) end
     return cis.mode_result(s, ctx, path, e, "0600", "0644")
   end,
 }

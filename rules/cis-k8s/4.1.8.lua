@@ -43,10 +43,10 @@ return {
   tags = { "kubelet", "file-permissions" },
   check = function(s, ctx)
     local path = client_ca(s, ctx)
-    if path == nil then return ctx.na("the kubelet has no client CA file (see 4.2.3)") end
+    if path == nil then return ctx.na(cis.msg("the kubelet has no client CA file (see 4.2.3)", "kubelet 未配置客户端 CA 文件（见 4.2.3）")) end
     local e = s.facts.files[path]
-    if e == nil then return ctx.error("the kubelet client CA " .. path .. " was not collected") end
-    if e.exists == false then return ctx.error("the kubelet client CA " .. path .. " does not exist") end
+    if e == nil then return ctx.error(cis.msg("the kubelet client CA " .. path .. " was not collected", "未采集到 kubelet 客户端 CA 文件 " .. path)) end
+    if e.exists == false then return ctx.error(cis.msg("the kubelet client CA " .. path .. " does not exist", "kubelet 客户端 CA 文件 " .. path .. " 不存在")) end
     return cis.owner_result(ctx, path, e, "root", "root")
   end,
 }

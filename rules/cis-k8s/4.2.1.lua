@@ -44,15 +44,20 @@ return {
     local evidence = { actual = v, source = source, expected = false }
     if k8s.is_false(v) then
       if source == "default" then
-        return ctx.pass("anonymous auth disabled (default: the kubelet runs with a config file, "
-          .. "whose default is false; kube-bench reports the absent key as FAIL)", evidence)
+        return ctx.pass(cis.msg("anonymous auth disabled (default: the kubelet runs with a config "
+          .. "file, whose default is false; kube-bench reports the absent key as FAIL)",
+          "已禁用匿名访问（默认值：kubelet 使用配置文件运行，其默认值为 false；kube-bench 会把未配置"
+          .. "该项报告为 FAIL）"), evidence)
       end
-      return ctx.pass("anonymous auth disabled (" .. source .. ")", evidence)
+      return ctx.pass(cis.msg("anonymous auth disabled (" .. source .. ")",
+        "已禁用匿名访问（" .. cis.src_zh(source) .. "）"), evidence)
     end
     if source == "default" then
-      return ctx.fail("anonymous auth is not configured and the kubelet runs without a config "
-        .. "file: the flag default enables it", evidence)
+      return ctx.fail(cis.msg("anonymous auth is not configured and the kubelet runs without a "
+        .. "config file: the flag default enables it",
+        "未配置匿名访问，且 kubelet 未使用配置文件运行：启动参数的默认值允许匿名访问"), evidence)
     end
-    return ctx.fail("anonymous auth is enabled (" .. source .. "), expected false", evidence)
+    return ctx.fail(cis.msg("anonymous auth is enabled (" .. source .. "), expected false",
+      "已启用匿名访问（" .. cis.src_zh(source) .. "），应为 false"), evidence)
   end,
 }

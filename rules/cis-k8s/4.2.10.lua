@@ -45,12 +45,14 @@ return {
     local v, source = ctx.effective(s, "kubelet", "rotateCertificates", "rotate-certificates", false)
     local evidence = { actual = v, source = source, expected = true }
     if cis.is_true(v) then
-      return ctx.pass("client certificate rotation on (" .. source .. ")", evidence)
+      return ctx.pass(cis.msg("client certificate rotation on (" .. source .. ")",
+        "已开启客户端证书轮换（" .. cis.src_zh(source) .. "）"), evidence)
     end
     if source == "default" then
-      return ctx.fail("rotateCertificates is not set; the kubelet default is false (no rotation)",
-        evidence)
+      return ctx.fail(cis.msg("rotateCertificates is not set; the kubelet default is false (no "
+        .. "rotation)", "未设置 rotateCertificates；kubelet 默认值为 false（不轮换证书）"), evidence)
     end
-    return ctx.fail("client certificate rotation is off (" .. source .. ")", evidence)
+    return ctx.fail(cis.msg("client certificate rotation is off (" .. source .. ")",
+      "客户端证书轮换已关闭（" .. cis.src_zh(source) .. "）"), evidence)
   end,
 }

@@ -52,12 +52,16 @@ return {
     local evidence = { actual = gate == nil and "unset" or gate, source = source or "default",
                        expected = "true or unset" }
     if gate ~= nil and cis.is_false(gate) then
-      return ctx.fail("RotateKubeletServerCertificate=false (" .. source .. ")", evidence)
+      return ctx.fail(cis.msg("RotateKubeletServerCertificate=false (" .. source .. ")",
+        "RotateKubeletServerCertificate=false（" .. cis.src_zh(source) .. "），服务端证书不会轮换"),
+        evidence)
     end
     if gate == nil then
-      return ctx.pass("RotateKubeletServerCertificate not set: on by default", evidence)
+      return ctx.pass(cis.msg("RotateKubeletServerCertificate not set: on by default",
+        "未设置 RotateKubeletServerCertificate：默认开启"), evidence)
     end
-    return ctx.pass("RotateKubeletServerCertificate=" .. tostring(gate) .. " (" .. source .. ")",
-      evidence)
+    return ctx.pass(cis.msg("RotateKubeletServerCertificate=" .. tostring(gate) .. " (" .. source
+      .. ")", "RotateKubeletServerCertificate=" .. tostring(gate) .. "（" .. cis.src_zh(source)
+      .. "）"), evidence)
   end,
 }

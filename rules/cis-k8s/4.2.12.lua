@@ -72,8 +72,10 @@ return {
     local evidence = { actual = #suites > 0 and suites or "unset", source = source,
                        expected = "a subset of the allowed parameter" }
     if #suites == 0 then
-      return ctx.fail("TLS cipher suites not restricted (tlsCipherSuites / --tls-cipher-suites "
-        .. "unset): the Go default list applies", evidence)
+      return ctx.fail(cis.msg("TLS cipher suites not restricted (tlsCipherSuites / "
+        .. "--tls-cipher-suites unset): the Go default list applies",
+        "未限制 TLS 加密套件（tlsCipherSuites / --tls-cipher-suites 未设置）：使用 Go 的默认套件列表"),
+        evidence)
     end
     local bad, ack_ok = {}, true
     for _, suite in ipairs(suites) do
@@ -84,11 +86,13 @@ return {
     end
     if #bad > 0 then
       evidence.not_allowed = bad
-      return ctx.fail("suites outside the allow-list (" .. source .. "): " .. cis.join(bad)
-        .. (ack_ok and cis.ack_note(s, ctx, "the ACK benchmark allows the static-RSA GCM suites")
-        or ""), evidence)
+      local text = "the ACK benchmark allows the static-RSA GCM suites"
+      return ctx.fail(cis.msg("suites outside the allow-list (" .. source .. "): " .. cis.join(bad)
+        .. (ack_ok and cis.ack_note(s, ctx, text) or ""),
+        "使用了白名单之外的加密套件（" .. cis.src_zh(source) .. "）：" .. cis.join(bad)
+        .. (ack_ok and cis.ack_note_zh(s, ctx, text) or "")), evidence)
     end
-    return ctx.pass(string.format("%d suites, all in the allow-list (%s)", #suites, source),
-      evidence)
+    return ctx.pass(cis.msg(string.format("%d suites, all in the allow-list (%s)", #suites, source),
+      string.format("共 %d 个加密套件，均在白名单内（%s）", #suites, cis.src_zh(source))), evidence)
   end,
 }

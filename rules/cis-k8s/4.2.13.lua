@@ -8,6 +8,8 @@
 --   * must be a positive number; the default -1 (unlimited) and an explicit -1 fail
 --       (kube-bench only tests that the key is present, so an explicit -1 passes there).
 
+local cis = require("cis")
+
 return {
   api = 1,
   id = "cis-k8s/4.2.13",
@@ -44,12 +46,15 @@ return {
     local n = tonumber(v)
     local evidence = { actual = v, source = source, expected = "> 0" }
     if n ~= nil and n > 0 then
-      return ctx.pass("podPidsLimit " .. tostring(v) .. " (" .. source .. ")", evidence)
+      return ctx.pass(cis.msg("podPidsLimit " .. tostring(v) .. " (" .. source .. ")",
+        "podPidsLimit 为 " .. tostring(v) .. "（" .. cis.src_zh(source) .. "）"), evidence)
     end
     if source == "default" then
-      return ctx.fail("podPidsLimit is not set; the default -1 means unlimited", evidence)
+      return ctx.fail(cis.msg("podPidsLimit is not set; the default -1 means unlimited",
+        "未设置 podPidsLimit；默认值 -1 表示不限制 Pod 的进程数"), evidence)
     end
-    return ctx.fail("podPidsLimit " .. tostring(v) .. " (" .. source .. ") does not limit PIDs",
-      evidence)
+    return ctx.fail(cis.msg("podPidsLimit " .. tostring(v) .. " (" .. source .. ") does not limit "
+      .. "PIDs", "podPidsLimit 为 " .. tostring(v) .. "（" .. cis.src_zh(source)
+      .. "），未限制进程数"), evidence)
   end,
 }

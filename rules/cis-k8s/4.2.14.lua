@@ -44,12 +44,15 @@ return {
     local v, source = ctx.effective(s, "kubelet", "seccompDefault", "seccomp-default", false)
     local evidence = { actual = v, source = source, expected = true }
     if cis.is_true(v) then
-      return ctx.pass("seccompDefault true (" .. source .. ")", evidence)
+      return ctx.pass(cis.msg("seccompDefault true (" .. source .. ")",
+        "seccompDefault 为 true（" .. cis.src_zh(source) .. "）"), evidence)
     end
     if source == "default" then
-      return ctx.fail("seccompDefault is not set; the default is false (Unconfined)", evidence)
+      return ctx.fail(cis.msg("seccompDefault is not set; the default is false (Unconfined)",
+        "未设置 seccompDefault；默认值为 false（Unconfined，不启用 seccomp）"), evidence)
     end
-    return ctx.fail("seccompDefault " .. tostring(v) .. " (" .. source .. "), expected true",
+    return ctx.fail(cis.msg("seccompDefault " .. tostring(v) .. " (" .. source .. "), expected "
+      .. "true", "seccompDefault 为 " .. tostring(v) .. "（" .. cis.src_zh(source) .. "），应为 true"),
       evidence)
   end,
 }

@@ -42,16 +42,20 @@ return {
     local evidence = { actual = v, source = source, expected = "Webhook" }
     if v == "AlwaysAllow" then
       if source == "default" then
-        return ctx.fail("authorization mode is not configured and the kubelet runs without a "
-          .. "config file: the default is AlwaysAllow", evidence)
+        return ctx.fail(cis.msg("authorization mode is not configured and the kubelet runs "
+          .. "without a config file: the default is AlwaysAllow",
+          "未配置授权模式，且 kubelet 未使用配置文件运行：默认值为 AlwaysAllow（不做授权）"), evidence)
       end
-      return ctx.fail("authorization mode is AlwaysAllow (" .. source .. "), expected Webhook",
-        evidence)
+      return ctx.fail(cis.msg("authorization mode is AlwaysAllow (" .. source .. "), expected "
+        .. "Webhook", "授权模式为 AlwaysAllow（" .. cis.src_zh(source) .. "），应为 Webhook"), evidence)
     end
     if source == "default" then
-      return ctx.pass("authorization mode Webhook (default: the kubelet runs with a config file, "
-        .. "whose default is Webhook; kube-bench reports the absent key as FAIL)", evidence)
+      return ctx.pass(cis.msg("authorization mode Webhook (default: the kubelet runs with a config "
+        .. "file, whose default is Webhook; kube-bench reports the absent key as FAIL)",
+        "授权模式为 Webhook（默认值：kubelet 使用配置文件运行，其默认值为 Webhook；kube-bench 会把"
+        .. "未配置该项报告为 FAIL）"), evidence)
     end
-    return ctx.pass("authorization mode " .. tostring(v) .. " (" .. source .. ")", evidence)
+    return ctx.pass(cis.msg("authorization mode " .. tostring(v) .. " (" .. source .. ")",
+      "授权模式为 " .. tostring(v) .. "（" .. cis.src_zh(source) .. "）"), evidence)
   end,
 }

@@ -7,6 +7,8 @@
 --     flag defaults without --config, KubeletConfiguration defaults with it (reference §9.1).
 --   * the client CA must be set (non-empty); there is no default.
 
+local cis = require("cis")
+
 return {
   api = 1,
   id = "cis-k8s/4.2.3",
@@ -43,9 +45,11 @@ return {
                                     "client-ca-file")
     local evidence = { actual = v or "unset", source = source, expected = "a CA file" }
     if v == nil or v == "" then
-      return ctx.fail("no client CA: neither --client-ca-file nor authentication.x509.clientCAFile "
-        .. "is set", evidence)
+      return ctx.fail(cis.msg("no client CA: neither --client-ca-file nor "
+        .. "authentication.x509.clientCAFile is set",
+        "未配置客户端 CA：--client-ca-file 和 authentication.x509.clientCAFile 均未设置"), evidence)
     end
-    return ctx.pass("client CA " .. tostring(v) .. " (" .. source .. ")", evidence)
+    return ctx.pass(cis.msg("client CA " .. tostring(v) .. " (" .. source .. ")",
+      "客户端 CA 为 " .. tostring(v) .. "（" .. cis.src_zh(source) .. "）"), evidence)
   end,
 }

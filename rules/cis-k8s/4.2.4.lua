@@ -43,12 +43,16 @@ return {
     local v, source = cis.kubelet_effective(s, ctx, "readOnlyPort", "read-only-port", 10255, 0)
     local evidence = { actual = v, source = source, expected = 0 }
     if tonumber(v) == 0 then
-      return ctx.pass("read-only port disabled (" .. source .. ")", evidence)
+      return ctx.pass(cis.msg("read-only port disabled (" .. source .. ")",
+        "只读端口已关闭（" .. cis.src_zh(source) .. "）"), evidence)
     end
     if source == "default" then
-      return ctx.fail("read-only port not configured and the kubelet runs without a config file: "
-        .. "the flag default 10255 applies", evidence)
+      return ctx.fail(cis.msg("read-only port not configured and the kubelet runs without a "
+        .. "config file: the flag default 10255 applies",
+        "未配置只读端口，且 kubelet 未使用配置文件运行：使用启动参数默认值 10255（无需认证即可访问）"),
+        evidence)
     end
-    return ctx.fail("read-only port " .. tostring(v) .. " (" .. source .. "), expected 0", evidence)
+    return ctx.fail(cis.msg("read-only port " .. tostring(v) .. " (" .. source .. "), expected 0",
+      "只读端口为 " .. tostring(v) .. "（" .. cis.src_zh(source) .. "），应为 0"), evidence)
   end,
 }

@@ -7,6 +7,8 @@
 --     flag defaults without --config, KubeletConfiguration defaults with it (reference §9.1).
 --   * the duration must not be 0 (0 = no timeout); the default 4h passes, as in kube-bench.
 
+local cis = require("cis")
+
 return {
   api = 1,
   id = "cis-k8s/4.2.5",
@@ -45,13 +47,16 @@ return {
     if secs == nil and tonumber(v) ~= nil then secs = tonumber(v) end
     local evidence = { actual = v, source = source, expected = "non-zero duration" }
     if secs == nil then
-      return ctx.fail("streaming idle timeout " .. tostring(v) .. " (" .. source .. ") is not a "
-        .. "duration", evidence)
+      return ctx.fail(cis.msg("streaming idle timeout " .. tostring(v) .. " (" .. source .. ") is "
+        .. "not a duration", "流式连接空闲超时 " .. tostring(v) .. "（" .. cis.src_zh(source)
+        .. "）不是有效的时长"), evidence)
     end
     if secs == 0 then
-      return ctx.fail("streaming connections never time out: idle timeout " .. tostring(v) .. " ("
-        .. source .. ")", evidence)
+      return ctx.fail(cis.msg("streaming connections never time out: idle timeout " .. tostring(v)
+        .. " (" .. source .. ")", "流式连接永不超时：空闲超时为 " .. tostring(v) .. "（"
+        .. cis.src_zh(source) .. "）"), evidence)
     end
-    return ctx.pass("streaming idle timeout " .. tostring(v) .. " (" .. source .. ")", evidence)
+    return ctx.pass(cis.msg("streaming idle timeout " .. tostring(v) .. " (" .. source .. ")",
+      "流式连接空闲超时为 " .. tostring(v) .. "（" .. cis.src_zh(source) .. "）"), evidence)
   end,
 }

@@ -44,8 +44,10 @@ return {
                                     "make-iptables-util-chains", true)
     local evidence = { actual = v, source = source, expected = true }
     if cis.is_false(v) then
-      return ctx.fail("makeIPTablesUtilChains is false (" .. source .. "), expected true", evidence)
+      return ctx.fail(cis.msg("makeIPTablesUtilChains is false (" .. source .. "), expected true",
+        "makeIPTablesUtilChains 为 false（" .. cis.src_zh(source) .. "），应为 true"), evidence)
     end
-    return ctx.pass("makeIPTablesUtilChains " .. tostring(v) .. " (" .. source .. ")", evidence)
+    return ctx.pass(cis.msg("makeIPTablesUtilChains " .. tostring(v) .. " (" .. source .. ")",
+      "makeIPTablesUtilChains 为 " .. tostring(v) .. "（" .. cis.src_zh(source) .. "）"), evidence)
   end,
 }

@@ -43,8 +43,10 @@ return {
     end
     local evidence = { flag = "--hostname-override", actual = v or "unset", expected = "unset" }
     if v ~= nil then
-      return ctx.fail("--hostname-override=" .. tostring(v) .. " is set", evidence)
+      return ctx.fail(cis.msg("--hostname-override=" .. tostring(v) .. " is set",
+        "设置了 --hostname-override=" .. tostring(v)), evidence)
     end
-    return ctx.pass("--hostname-override is not set", evidence)
+    return ctx.pass(cis.msg("--hostname-override is not set", "未设置 --hostname-override"),
+      evidence)
   end,
 }

@@ -46,14 +46,19 @@ return {
     local n = tonumber(v)
     local evidence = { actual = v, source = source, expected = ">= 0 (0 = unlimited)" }
     if n == nil or n < 0 then
-      return ctx.fail("eventRecordQPS " .. tostring(v) .. " (" .. source .. ") is not a rate >= 0",
-        evidence)
+      return ctx.fail(cis.msg("eventRecordQPS " .. tostring(v) .. " (" .. source .. ") is not a "
+        .. "rate >= 0", "eventRecordQPS " .. tostring(v) .. "（" .. cis.src_zh(source)
+        .. "）不是大于等于 0 的速率"), evidence)
     end
     if n == 0 then
-      return ctx.pass("eventRecordQPS 0 (" .. source .. "): every event is recorded", evidence)
+      return ctx.pass(cis.msg("eventRecordQPS 0 (" .. source .. "): every event is recorded",
+        "eventRecordQPS 为 0（" .. cis.src_zh(source) .. "）：记录所有事件"), evidence)
     end
-    return ctx.pass("eventRecordQPS " .. tostring(v) .. " (" .. source .. "): events beyond "
-      .. tostring(v) .. "/s are dropped" .. cis.ack_note(s, ctx, "the ACK benchmark expects 0"),
+    return ctx.pass(cis.msg("eventRecordQPS " .. tostring(v) .. " (" .. source .. "): events "
+      .. "beyond " .. tostring(v) .. "/s are dropped"
+      .. cis.ack_note(s, ctx, "the ACK benchmark expects 0"),
+      "eventRecordQPS 为 " .. tostring(v) .. "（" .. cis.src_zh(source) .. "）：超过每秒 "
+      .. tostring(v) .. " 个的事件会被丢弃" .. cis.ack_note_zh(s, ctx, "the ACK benchmark expects 0")),
       evidence)
   end,
 }

@@ -51,14 +51,18 @@ return {
     local evidence = { tls_cert_file = cert or "unset", tls_private_key_file = key or "unset",
                        server_tls_bootstrap = boot, expected = "certificate and key, or serverTLSBootstrap" }
     if cert ~= nil and cert ~= "" and key ~= nil and key ~= "" then
-      return ctx.pass("serving certificate " .. tostring(cert) .. " (" .. cs .. "), key "
-        .. tostring(key) .. " (" .. ks .. ")", evidence)
+      return ctx.pass(cis.msg("serving certificate " .. tostring(cert) .. " (" .. cs .. "), key "
+        .. tostring(key) .. " (" .. ks .. ")", "服务端证书 " .. tostring(cert) .. "（"
+        .. cis.src_zh(cs) .. "），私钥 " .. tostring(key) .. "（" .. cis.src_zh(ks) .. "）"), evidence)
     end
     if cis.is_true(boot) then
-      return ctx.pass("serving certificate requested from the cluster CA (serverTLSBootstrap, "
-        .. bs .. ")", evidence)
+      return ctx.pass(cis.msg("serving certificate requested from the cluster CA "
+        .. "(serverTLSBootstrap, " .. bs .. ")", "服务端证书向集群 CA 申请（serverTLSBootstrap，"
+        .. cis.src_zh(bs) .. "）"), evidence)
     end
-    return ctx.fail("no serving certificate configured (tlsCertFile/tlsPrivateKeyFile unset, "
-      .. "serverTLSBootstrap off): the kubelet uses a self-signed certificate", evidence)
+    return ctx.fail(cis.msg("no serving certificate configured (tlsCertFile/tlsPrivateKeyFile "
+      .. "unset, serverTLSBootstrap off): the kubelet uses a self-signed certificate",
+      "未配置服务端证书（tlsCertFile/tlsPrivateKeyFile 未设置，serverTLSBootstrap 未开启）：kubelet "
+      .. "使用自签名证书"), evidence)
   end,
 }

@@ -63,28 +63,36 @@ return {
   tags = { "kube-proxy" },
   check = function(s, ctx)
     local argv = cis.argv(s, "kube-proxy")
-    if argv == nil then return ctx.na("kube-proxy does not run on this node") end
+    if argv == nil then
+      return ctx.na(cis.msg("kube-proxy does not run on this node", "kube-proxy 未在本节点运行"))
+    end
     local v, source = ctx.flag(argv, "metrics-bind-address"), "flag"
     if v == nil then
       local config = ctx.flag(argv, "config")
       if config ~= nil then
         v, source = from_config(s, ctx)
         if source == nil then
-          return ctx.error("kube-proxy reads " .. config .. ", which was not collected "
-            .. "(facts.kube_proxy), and the kube-system/kube-proxy ConfigMap is not in the snapshot")
+          return ctx.error(cis.msg("kube-proxy reads " .. config .. ", which was not collected "
+            .. "(facts.kube_proxy), and the kube-system/kube-proxy ConfigMap is not in the snapshot",
+            "kube-proxy 读取的配置文件 " .. config .. " 未被采集（facts.kube_proxy），快照中也没有 "
+            .. "kube-system/kube-proxy ConfigMap"))
         end
       end
     end
     local evidence = { actual = v or "unset", source = source, expected = "127.0.0.1" }
     if v == nil or v == "" then
-      return ctx.pass("metricsBindAddress not set" .. (source ~= "flag" and (" (" .. source .. ")") or "")
-        .. ": the default 127.0.0.1:10249 applies", evidence)
+      return ctx.pass(cis.msg("metricsBindAddress not set"
+        .. (source ~= "flag" and (" (" .. source .. ")") or "")
+        .. ": the default 127.0.0.1:10249 applies",
+        "未设置 metricsBindAddress" .. (source ~= "flag" and ("（" .. cis.src_zh(source) .. "）") or "")
+        .. "：使用默认值 127.0.0.1:10249"), evidence)
     end
     local host = v:match("^%[(.*)%]:%d+$") or v:match("^(.*):%d+$") or v
     if LOOPBACK[host] then
-      return ctx.pass("metricsBindAddress " .. v .. " (" .. source .. ")", evidence)
+      return ctx.pass(cis.msg("metricsBindAddress " .. v .. " (" .. source .. ")",
+        "metricsBindAddress 为 " .. v .. "（" .. cis.src_zh(source) .. "），仅监听本地回环地址"), evidence)
     end
-    return ctx.fail("metricsBindAddress " .. v .. " (" .. source .. "), expected 127.0.0.1",
-      evidence)
+    return ctx.fail(cis.msg("metricsBindAddress " .. v .. " (" .. source .. "), expected 127.0.0.1",
+      "metricsBindAddress 为 " .. v .. "（" .. cis.src_zh(source) .. "），应为 127.0.0.1"), evidence)
   end,
 }

@@ -56,9 +56,10 @@ return {
     table.sort(hits)
     local evidence = { bindings = hits, allowed = ctx.copy(allowed) }
     if #hits > 0 then
-      return ctx.fail(string.format("%d binding%s to cluster-admin: %s", #hits,
-        #hits == 1 and "" or "s", cis.shorten(hits, 8)), evidence)
+      return ctx.fail(cis.msg(string.format("%d binding%s to cluster-admin: %s", #hits,
+        #hits == 1 and "" or "s", cis.shorten(hits, 8)),
+        string.format("%d 个绑定授予了 cluster-admin：%s", #hits, cis.shorten(hits, 8))), evidence)
     end
-    return ctx.pass("cluster-admin is bound only by the allowed bindings", evidence)
+    return ctx.pass(cis.msg("cluster-admin is bound only by the allowed bindings", "cluster-admin 仅由允许的绑定授予"), evidence)
   end,
 }

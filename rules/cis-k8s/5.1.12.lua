@@ -52,8 +52,8 @@ return {
     local list = cis.bound_grants(ctx, VERBS, RESOURCES, ctx.param("exempt_roles"))
     local evidence = { roles = list, expected = "none outside the built-in roles" }
     if #list > 0 then
-      return ctx.fail(cis.plural_roles(#list) .. " grant write access to webhook configurations: " .. cis.shorten(list, 8), evidence)
+      return ctx.fail(cis.msg(cis.plural_roles(#list) .. " grant write access to webhook configurations: " .. cis.shorten(list, 8), #list .. " 个角色授予了 webhook 配置的写权限：" .. cis.shorten(list, 8)), evidence)
     end
-    return ctx.pass("no role outside the built-in ones grants write access to webhook configurations", evidence)
+    return ctx.pass(cis.msg("no role outside the built-in ones grants write access to webhook configurations", "内置角色之外没有角色授予 webhook 配置的写权限"), evidence)
   end,
 }

@@ -49,8 +49,8 @@ return {
     local list = cis.bound_grants(ctx, VERBS, RESOURCES, ctx.param("exempt_roles"))
     local evidence = { roles = list, expected = "none outside the built-in roles" }
     if #list > 0 then
-      return ctx.fail(cis.plural_roles(#list) .. " grant create on serviceaccounts/token: " .. cis.shorten(list, 8), evidence)
+      return ctx.fail(cis.msg(cis.plural_roles(#list) .. " grant create on serviceaccounts/token: " .. cis.shorten(list, 8), #list .. " 个角色授予了 serviceaccounts/token 的 create 权限：" .. cis.shorten(list, 8)), evidence)
     end
-    return ctx.pass("no role outside the built-in ones grants create on serviceaccounts/token", evidence)
+    return ctx.pass(cis.msg("no role outside the built-in ones grants create on serviceaccounts/token", "内置角色之外没有角色授予 serviceaccounts/token 的 create 权限"), evidence)
   end,
 }

@@ -70,9 +70,10 @@ return {
     end
     table.sort(hits)
     if #hits > 0 then
-      return ctx.fail(cis.plural_roles(#hits) .. " with wildcards: " .. cis.shorten(hits, 8),
+      return ctx.fail(cis.msg(cis.plural_roles(#hits) .. " with wildcards: " .. cis.shorten(hits, 8),
+        #hits .. " 个角色使用了通配符：" .. cis.shorten(hits, 8)),
         { roles = hits })
     end
-    return ctx.pass("no wildcards outside the built-in roles", { roles = hits })
+    return ctx.pass(cis.msg("no wildcards outside the built-in roles", "内置角色之外没有使用通配符的角色"), { roles = hits })
   end,
 }

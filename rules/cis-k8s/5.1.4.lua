@@ -42,10 +42,13 @@ return {
     local others = cis.bound_grants(ctx, VERBS, RESOURCES, {})
     local evidence = { broad = broad, other_roles = others }
     if #broad > 0 then
-      return ctx.fail("every authenticated (or anonymous) user can create Pods: " .. cis.shorten(broad, 8),
+      return ctx.fail(cis.msg("every authenticated (or anonymous) user can create Pods: "
+        .. cis.shorten(broad, 8), "所有已认证（或匿名）用户都能创建 Pod：" .. cis.shorten(broad, 8)),
         evidence)
     end
-    return ctx.pass("broad groups cannot create Pods; " .. cis.plural_roles(#others)
-      .. " outside the built-in ones can (listed in the evidence for review)", evidence)
+    return ctx.pass(cis.msg("broad groups cannot create Pods; " .. cis.plural_roles(#others)
+      .. " outside the built-in ones can (listed in the evidence for review)",
+      "宽泛的用户组不能创建 Pod；内置角色之外有 " .. #others .. " 个角色可以创建（列在证据中供复核）"),
+      evidence)
   end,
 }

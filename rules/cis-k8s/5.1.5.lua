@@ -46,7 +46,7 @@ return {
   tags = { "rbac", "service-accounts" },
   check = function(s, ctx)
     if cis.contains(ctx.param("exempt_namespaces"), s.name) then
-      return ctx.na("exempt: " .. s.name .. " is listed in exempt_namespaces")
+      return ctx.na(cis.msg("exempt: " .. s.name .. " is listed in exempt_namespaces", "豁免：命名空间 " .. s.name .. " 在豁免列表（exempt_namespaces）中"))
     end
     local default
     for _, a in ipairs(ctx.objects("serviceaccounts")) do
@@ -54,14 +54,18 @@ return {
         default = a
       end
     end
-    if default == nil then return ctx.na("namespace " .. s.name .. " has no default ServiceAccount") end
+    if default == nil then return ctx.na(cis.msg("namespace " .. s.name .. " has no default ServiceAccount", "命名空间 " .. s.name .. " 没有 default ServiceAccount")) end
     local evidence = { automountServiceAccountToken = default.automountServiceAccountToken,
                        expected = false }
     if default.automountServiceAccountToken == false then
-      return ctx.pass("default ServiceAccount does not automount its token", evidence)
+      return ctx.pass(cis.msg("default ServiceAccount does not automount its token", "default ServiceAccount 不自动挂载令牌"), evidence)
     end
-    return ctx.fail("default ServiceAccount automounts its token (automountServiceAccountToken "
+    return ctx.fail(cis.msg("default ServiceAccount automounts its token "
+      .. "(automountServiceAccountToken "
       .. (default.automountServiceAccountToken == nil and "unset, default true" or "true")
-      .. "): every Pod without its own account gets it", evidence)
+      .. "): every Pod without its own account gets it",
+      "default ServiceAccount 会自动挂载令牌（automountServiceAccountToken "
+      .. (default.automountServiceAccountToken == nil and "未设置，默认 true" or "为 true")
+      .. "）：未指定 ServiceAccount 的 Pod 都会获得该令牌"), evidence)
   end,
 }

@@ -63,7 +63,7 @@ return {
   tags = { "service-accounts" },
   check = function(s, ctx)
     if cis.contains(ctx.param("exempt_namespaces"), s.namespace) then
-      return ctx.na("exempt: namespace " .. tostring(s.namespace) .. " is listed in exempt_namespaces")
+      return ctx.na(cis.msg("exempt: namespace " .. tostring(s.namespace) .. " is listed in exempt_namespaces", "豁免：命名空间 " .. tostring(s.namespace) .. " 在豁免列表（exempt_namespaces）中"))
     end
     local spec = s.object.spec or {}
     local account = spec.serviceAccountName or spec.serviceAccount or "default"
@@ -71,10 +71,12 @@ return {
     local evidence = { service_account = account, token_volume = volume or "none",
                        automount = spec.automountServiceAccountToken }
     if volume == nil then
-      return ctx.pass("no service-account token mounted", evidence)
+      return ctx.pass(cis.msg("no service-account token mounted", "未挂载 ServiceAccount 令牌"), evidence)
     end
-    return ctx.warn("token of ServiceAccount " .. account .. " is mounted (volume " .. volume
-      .. "); verify that the Pod needs API access, else set automountServiceAccountToken: false",
-      evidence)
+    return ctx.warn(cis.msg("token of ServiceAccount " .. account .. " is mounted (volume "
+      .. volume .. "); verify that the Pod needs API access, else set "
+      .. "automountServiceAccountToken: false",
+      "挂载了 ServiceAccount " .. account .. " 的令牌（卷 " .. volume .. "）；请核查该 Pod 确需访问 "
+      .. "API，否则应设置 automountServiceAccountToken: false"), evidence)
   end,
 }

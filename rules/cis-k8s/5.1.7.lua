@@ -46,10 +46,11 @@ return {
     end
     table.sort(hits)
     if #hits > 0 then
-      return ctx.fail("bindings grant to system:masters: " .. cis.shorten(hits), { bindings = hits })
+      return ctx.fail(cis.msg("bindings grant to system:masters: " .. cis.shorten(hits), "存在授予 system:masters 的绑定：" .. cis.shorten(hits)), { bindings = hits })
     end
-    return ctx.pass("only the built-in cluster-admin binding names system:masters; verify that "
-      .. "no client certificate with O=system:masters is in use besides a break-glass one",
-      { bindings = hits })
+    return ctx.pass(cis.msg("only the built-in cluster-admin binding names system:masters; "
+      .. "verify that no client certificate with O=system:masters is in use besides a "
+      .. "break-glass one", "只有内置的 cluster-admin 绑定引用 system:masters；请核查除应急证书外"
+      .. "没有在用的 O=system:masters 客户端证书"), { bindings = hits })
   end,
 }

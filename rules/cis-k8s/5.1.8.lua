@@ -52,8 +52,8 @@ return {
     local list = cis.bound_grants(ctx, VERBS, RESOURCES, ctx.param("exempt_roles"))
     local evidence = { roles = list, expected = "none outside the built-in roles" }
     if #list > 0 then
-      return ctx.fail(cis.plural_roles(#list) .. " grant bind, escalate or impersonate: " .. cis.shorten(list, 8), evidence)
+      return ctx.fail(cis.msg(cis.plural_roles(#list) .. " grant bind, escalate or impersonate: " .. cis.shorten(list, 8), #list .. " 个角色授予了 bind、escalate 或 impersonate 权限：" .. cis.shorten(list, 8)), evidence)
     end
-    return ctx.pass("no role outside the built-in ones grants bind, escalate or impersonate", evidence)
+    return ctx.pass(cis.msg("no role outside the built-in ones grants bind, escalate or impersonate", "内置角色之外没有角色授予 bind、escalate 或 impersonate 权限"), evidence)
   end,
 }

@@ -47,15 +47,15 @@ return {
   tags = { "pod-security" },
   check = function(s, ctx)
     if cis.contains(ctx.param("exempt_namespaces"), s.name) then
-      return ctx.na("exempt: " .. s.name .. " is listed in exempt_namespaces")
+      return ctx.na(cis.msg("exempt: " .. s.name .. " is listed in exempt_namespaces", "豁免：命名空间 " .. s.name .. " 在豁免列表（exempt_namespaces）中"))
     end
     local level = s.labels["pod-security.kubernetes.io/enforce"]
     local evidence = { enforce = level or "unset", expected = "baseline or restricted" }
     if level == "baseline" or level == "restricted" then
-      return ctx.pass("Pod Security Admission enforces " .. level, evidence)
+      return ctx.pass(cis.msg("Pod Security Admission enforces " .. level, "Pod 安全准入（Pod Security Admission）强制执行 " .. level .. " 标准"), evidence)
     end
     if level == "privileged" then
-      return ctx.fail("Pod Security Admission is set to privileged (no restrictions)", evidence)
+      return ctx.fail(cis.msg("Pod Security Admission is set to privileged (no restrictions)", "Pod 安全准入设置为 privileged（不做任何限制）"), evidence)
     end
     local engines = {}
     if ctx.has_objects("validatingwebhookconfigurations") then
@@ -71,9 +71,11 @@ return {
     table.sort(engines)
     if #engines > 0 then
       evidence.policy_engines = engines
-      return ctx.manual("no Pod Security Admission label; policy engine webhooks present ("
-        .. cis.join(engines) .. "): verify that their policies are enforced in " .. s.name, evidence)
+      return ctx.manual(cis.msg("no Pod Security Admission label; policy engine webhooks present ("
+        .. cis.join(engines) .. "): verify that their policies are enforced in " .. s.name,
+        "没有 Pod 安全准入标签，但存在策略引擎 webhook（" .. cis.join(engines) .. "）：请核查其策略在 "
+        .. s.name .. " 中强制执行"), evidence)
     end
-    return ctx.fail("no Pod Security Admission enforce label and no policy engine", evidence)
+    return ctx.fail(cis.msg("no Pod Security Admission enforce label and no policy engine", "命名空间既没有 Pod 安全准入的 enforce 标签，也没有策略引擎"), evidence)
   end,
 }

@@ -42,7 +42,7 @@ return {
   tags = { "pod-security" },
   check = function(s, ctx)
     if cis.contains(ctx.param("exempt_namespaces"), s.namespace) then
-      return ctx.na("exempt: namespace " .. tostring(s.namespace) .. " is listed in exempt_namespaces")
+      return ctx.na(cis.msg("exempt: namespace " .. tostring(s.namespace) .. " is listed in exempt_namespaces", "豁免：命名空间 " .. tostring(s.namespace) .. " 在豁免列表（exempt_namespaces）中"))
     end
     local pod = s.object
     local bad = {}
@@ -54,7 +54,7 @@ return {
         bad[#bad + 1] = c.name
       end
     end
-    if #bad > 0 then return ctx.fail("HostProcess: " .. cis.join(bad), { hostprocess = bad }) end
-    return ctx.pass("no HostProcess container", { hostprocess = bad })
+    if #bad > 0 then return ctx.fail(cis.msg("HostProcess: " .. cis.join(bad), "使用了 Windows HostProcess 容器：" .. cis.join(bad)), { hostprocess = bad }) end
+    return ctx.pass(cis.msg("no HostProcess container", "没有 HostProcess 容器"), { hostprocess = bad })
   end,
 }

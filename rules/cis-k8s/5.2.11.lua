@@ -42,14 +42,14 @@ return {
   tags = { "pod-security" },
   check = function(s, ctx)
     if cis.contains(ctx.param("exempt_namespaces"), s.namespace) then
-      return ctx.na("exempt: namespace " .. tostring(s.namespace) .. " is listed in exempt_namespaces")
+      return ctx.na(cis.msg("exempt: namespace " .. tostring(s.namespace) .. " is listed in exempt_namespaces", "豁免：命名空间 " .. tostring(s.namespace) .. " 在豁免列表（exempt_namespaces）中"))
     end
     local pod = s.object
     local bad = {}
     for _, v in ipairs(cis.dig(pod, "spec", "volumes") or {}) do
       if v.hostPath ~= nil then bad[#bad + 1] = tostring(v.name) .. " (" .. tostring(v.hostPath.path) .. ")" end
     end
-    if #bad > 0 then return ctx.fail("hostPath volumes: " .. cis.join(bad), { volumes = bad }) end
-    return ctx.pass("no hostPath volume", { volumes = bad })
+    if #bad > 0 then return ctx.fail(cis.msg("hostPath volumes: " .. cis.join(bad), "使用了 hostPath 卷：" .. cis.join(bad)), { volumes = bad }) end
+    return ctx.pass(cis.msg("no hostPath volume", "没有 hostPath 卷"), { volumes = bad })
   end,
 }

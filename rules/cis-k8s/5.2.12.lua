@@ -41,7 +41,7 @@ return {
   tags = { "pod-security" },
   check = function(s, ctx)
     if cis.contains(ctx.param("exempt_namespaces"), s.namespace) then
-      return ctx.na("exempt: namespace " .. tostring(s.namespace) .. " is listed in exempt_namespaces")
+      return ctx.na(cis.msg("exempt: namespace " .. tostring(s.namespace) .. " is listed in exempt_namespaces", "豁免：命名空间 " .. tostring(s.namespace) .. " 在豁免列表（exempt_namespaces）中"))
     end
     local pod = s.object
     local bad = {}
@@ -52,7 +52,7 @@ return {
         end
       end
     end
-    if #bad > 0 then return ctx.fail("hostPorts: " .. cis.join(bad), { host_ports = bad }) end
-    return ctx.pass("no hostPort", { host_ports = bad })
+    if #bad > 0 then return ctx.fail(cis.msg("hostPorts: " .. cis.join(bad), "使用了 hostPort：" .. cis.join(bad)), { host_ports = bad }) end
+    return ctx.pass(cis.msg("no hostPort", "没有使用 hostPort"), { host_ports = bad })
   end,
 }

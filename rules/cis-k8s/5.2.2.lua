@@ -43,7 +43,7 @@ return {
   tags = { "pod-security" },
   check = function(s, ctx)
     if cis.contains(ctx.param("exempt_namespaces"), s.namespace) then
-      return ctx.na("exempt: namespace " .. tostring(s.namespace) .. " is listed in exempt_namespaces")
+      return ctx.na(cis.msg("exempt: namespace " .. tostring(s.namespace) .. " is listed in exempt_namespaces", "豁免：命名空间 " .. tostring(s.namespace) .. " 在豁免列表（exempt_namespaces）中"))
     end
     local pod = s.object
     local bad = {}
@@ -51,8 +51,8 @@ return {
       if cis.dig(c, "securityContext", "privileged") == true then bad[#bad + 1] = c.name end
     end
     if #bad > 0 then
-      return ctx.fail("privileged containers: " .. cis.join(bad), { containers = bad })
+      return ctx.fail(cis.msg("privileged containers: " .. cis.join(bad), "特权容器：" .. cis.join(bad)), { containers = bad })
     end
-    return ctx.pass("no privileged container", { containers = bad })
+    return ctx.pass(cis.msg("no privileged container", "没有特权容器"), { containers = bad })
   end,
 }

@@ -42,12 +42,12 @@ return {
   tags = { "pod-security" },
   check = function(s, ctx)
     if cis.contains(ctx.param("exempt_namespaces"), s.namespace) then
-      return ctx.na("exempt: namespace " .. tostring(s.namespace) .. " is listed in exempt_namespaces")
+      return ctx.na(cis.msg("exempt: namespace " .. tostring(s.namespace) .. " is listed in exempt_namespaces", "豁免：命名空间 " .. tostring(s.namespace) .. " 在豁免列表（exempt_namespaces）中"))
     end
     local pod = s.object
     if cis.dig(pod, "spec", "hostPID") == true then
-      return ctx.fail("spec.hostPID is true", { hostPID = true })
+      return ctx.fail(cis.msg("spec.hostPID is true", "spec.hostPID 为 true（共享宿主机进程命名空间）"), { hostPID = true })
     end
-    return ctx.pass("spec.hostPID is not set", { hostPID = false })
+    return ctx.pass(cis.msg("spec.hostPID is not set", "未设置 spec.hostPID"), { hostPID = false })
   end,
 }

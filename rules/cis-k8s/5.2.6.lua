@@ -44,7 +44,7 @@ return {
   tags = { "pod-security" },
   check = function(s, ctx)
     if cis.contains(ctx.param("exempt_namespaces"), s.namespace) then
-      return ctx.na("exempt: namespace " .. tostring(s.namespace) .. " is listed in exempt_namespaces")
+      return ctx.na(cis.msg("exempt: namespace " .. tostring(s.namespace) .. " is listed in exempt_namespaces", "豁免：命名空间 " .. tostring(s.namespace) .. " 在豁免列表（exempt_namespaces）中"))
     end
     local pod = s.object
     local bad, unset = {}, {}
@@ -58,12 +58,13 @@ return {
     end
     local evidence = { allowed = bad, unset = unset, expected = false }
     if #bad > 0 then
-      return ctx.fail("privilege escalation allowed: " .. cis.join(bad), evidence)
+      return ctx.fail(cis.msg("privilege escalation allowed: " .. cis.join(bad), "允许权限提升：" .. cis.join(bad)), evidence)
     end
     if #unset > 0 then
-      return ctx.warn("allowPrivilegeEscalation not set (defaults to true): " .. cis.join(unset),
+      return ctx.warn(cis.msg("allowPrivilegeEscalation not set (defaults to true): "
+        .. cis.join(unset), "未设置 allowPrivilegeEscalation（默认为 true）：" .. cis.join(unset)),
         evidence)
     end
-    return ctx.pass("allowPrivilegeEscalation false in every container", evidence)
+    return ctx.pass(cis.msg("allowPrivilegeEscalation false in every container", "所有容器的 allowPrivilegeEscalation 均为 false"), evidence)
   end,
 }

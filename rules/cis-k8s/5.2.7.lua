@@ -44,7 +44,7 @@ return {
   tags = { "pod-security" },
   check = function(s, ctx)
     if cis.contains(ctx.param("exempt_namespaces"), s.namespace) then
-      return ctx.na("exempt: namespace " .. tostring(s.namespace) .. " is listed in exempt_namespaces")
+      return ctx.na(cis.msg("exempt: namespace " .. tostring(s.namespace) .. " is listed in exempt_namespaces", "豁免：命名空间 " .. tostring(s.namespace) .. " 在豁免列表（exempt_namespaces）中"))
     end
     local pod = s.object
     local root, unknown = {}, {}
@@ -58,11 +58,12 @@ return {
       end
     end
     local evidence = { root = root, unknown = unknown, expected = "runAsNonRoot: true" }
-    if #root > 0 then return ctx.fail("runAsUser 0 (root): " .. cis.join(root), evidence) end
+    if #root > 0 then return ctx.fail(cis.msg("runAsUser 0 (root): " .. cis.join(root), "以 root 身份运行（runAsUser 0）：" .. cis.join(root)), evidence) end
     if #unknown > 0 then
-      return ctx.warn("may run as root (no runAsNonRoot or non-zero runAsUser; the image USER "
-        .. "decides): " .. cis.join(unknown), evidence)
+      return ctx.warn(cis.msg("may run as root (no runAsNonRoot or non-zero runAsUser; the image "
+        .. "USER decides): " .. cis.join(unknown), "可能以 root 身份运行（未设置 runAsNonRoot 或非零 "
+        .. "runAsUser，由镜像的 USER 决定）：" .. cis.join(unknown)), evidence)
     end
-    return ctx.pass("every container runs as non-root", evidence)
+    return ctx.pass(cis.msg("every container runs as non-root", "所有容器均以非 root 身份运行"), evidence)
   end,
 }

@@ -43,7 +43,7 @@ return {
   tags = { "pod-security" },
   check = function(s, ctx)
     if cis.contains(ctx.param("exempt_namespaces"), s.namespace) then
-      return ctx.na("exempt: namespace " .. tostring(s.namespace) .. " is listed in exempt_namespaces")
+      return ctx.na(cis.msg("exempt: namespace " .. tostring(s.namespace) .. " is listed in exempt_namespaces", "豁免：命名空间 " .. tostring(s.namespace) .. " 在豁免列表（exempt_namespaces）中"))
     end
     local pod = s.object
     local bad = {}
@@ -58,8 +58,8 @@ return {
       end
     end
     if #bad > 0 then
-      return ctx.fail("containers with NET_RAW: " .. cis.join(bad), { containers = bad })
+      return ctx.fail(cis.msg("containers with NET_RAW: " .. cis.join(bad), "具有 NET_RAW 能力的容器：" .. cis.join(bad)), { containers = bad })
     end
-    return ctx.pass("NET_RAW dropped in every container", { containers = bad })
+    return ctx.pass(cis.msg("NET_RAW dropped in every container", "所有容器均已丢弃 NET_RAW"), { containers = bad })
   end,
 }

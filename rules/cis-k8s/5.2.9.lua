@@ -44,7 +44,7 @@ return {
   tags = { "pod-security" },
   check = function(s, ctx)
     if cis.contains(ctx.param("exempt_namespaces"), s.namespace) then
-      return ctx.na("exempt: namespace " .. tostring(s.namespace) .. " is listed in exempt_namespaces")
+      return ctx.na(cis.msg("exempt: namespace " .. tostring(s.namespace) .. " is listed in exempt_namespaces", "豁免：命名空间 " .. tostring(s.namespace) .. " 在豁免列表（exempt_namespaces）中"))
     end
     local pod = s.object
     local added, keeps = {}, {}
@@ -59,10 +59,10 @@ return {
       if not cis.contains(caps.drop, "ALL") then keeps[#keeps + 1] = c.name end
     end
     local evidence = { added = added, default_set = keeps }
-    if #added > 0 then return ctx.fail("capabilities added: " .. cis.join(added), evidence) end
+    if #added > 0 then return ctx.fail(cis.msg("capabilities added: " .. cis.join(added), "添加了额外的 Capabilities：" .. cis.join(added)), evidence) end
     if #keeps > 0 then
-      return ctx.warn("default capabilities not dropped (no drop: [ALL]): " .. cis.join(keeps), evidence)
+      return ctx.warn(cis.msg("default capabilities not dropped (no drop: [ALL]): " .. cis.join(keeps), "未丢弃默认 Capabilities（没有 drop: [ALL]）：" .. cis.join(keeps)), evidence)
     end
-    return ctx.pass("every container drops ALL capabilities", evidence)
+    return ctx.pass(cis.msg("every container drops ALL capabilities", "所有容器均丢弃了全部 Capabilities"), evidence)
   end,
 }

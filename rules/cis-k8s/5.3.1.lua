@@ -61,16 +61,19 @@ return {
     table.sort(other)
     local evidence = { enforcing = found, other = other, source = source }
     if #found > 0 then
-      return ctx.pass("NetworkPolicy-capable CNI found: " .. cis.join(found), evidence)
+      return ctx.pass(cis.msg("NetworkPolicy-capable CNI found: " .. cis.join(found), "发现支持 NetworkPolicy 的 CNI：" .. cis.join(found)), evidence)
     end
     if #other == 1 and other[1] == "flannel" then
-      return ctx.fail("the CNI is Flannel, which does not enforce NetworkPolicy", evidence)
+      return ctx.fail(cis.msg("the CNI is Flannel, which does not enforce NetworkPolicy", "CNI 为 Flannel，不支持执行 NetworkPolicy"), evidence)
     end
     if #other > 0 then
-      return ctx.manual("CNI " .. cis.join(other) .. ": verify that NetworkPolicy enforcement is "
-        .. "enabled (e.g. Terway's network policy option on ACK)", evidence)
+      return ctx.manual(cis.msg("CNI " .. cis.join(other) .. ": verify that NetworkPolicy "
+        .. "enforcement is enabled (e.g. Terway's network policy option on ACK)",
+        "CNI 为 " .. cis.join(other) .. "：请核查已启用 NetworkPolicy 支持（如 ACK 上 Terway 的网络策略选项）"),
+        evidence)
     end
-    return ctx.manual("no known CNI recognised in the " .. source .. ": verify that the CNI "
-      .. "enforces NetworkPolicy", evidence)
+    return ctx.manual(cis.msg("no known CNI recognised in the " .. source .. ": verify that the "
+      .. "CNI enforces NetworkPolicy", "在 " .. source .. " 中未识别出已知的 CNI：请核查所用 CNI 支持执行 "
+      .. "NetworkPolicy"), evidence)
   end,
 }

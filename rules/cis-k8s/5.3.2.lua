@@ -9,6 +9,7 @@
 --   * the benchmark marks this control Manual (not scored), so kube-bench only ever WARNs; we
 --     evaluate it because the data is in the snapshot.
 local k8s = require("k8s")
+local cis = require("cis")
 
 local function policies_in(ctx, namespace)
   local names = {}
@@ -57,16 +58,18 @@ return {
   tags = { "network", "isolation" },
   check = function(s, ctx)
     if k8s.contains(ctx.param("exempt_namespaces"), s.name) then
-      return ctx.na("exempt: " .. s.name .. " is listed in exempt_namespaces")
+      return ctx.na(cis.msg("exempt: " .. s.name .. " is listed in exempt_namespaces", "豁免：命名空间 " .. s.name .. " 在豁免列表（exempt_namespaces）中"))
     end
     local names = policies_in(ctx, s.name)
     local evidence = { namespace = s.name, networkpolicies = #names, names = names,
                        expected = "at least 1" }
     if #names == 0 then
-      return ctx.fail("namespace " .. s.name .. " has no NetworkPolicy; expected at least one "
-        .. "(e.g. default deny)", evidence)
+      return ctx.fail(cis.msg("namespace " .. s.name .. " has no NetworkPolicy; expected at least "
+        .. "one (e.g. default deny)", "命名空间 " .. s.name .. " 没有 NetworkPolicy；应至少有一个"
+        .. "（如默认拒绝策略）"), evidence)
     end
-    return ctx.pass(string.format("%d NetworkPolic%s: %s", #names,
-      #names == 1 and "y" or "ies", k8s.join(names)), evidence)
+    return ctx.pass(cis.msg(string.format("%d NetworkPolic%s: %s", #names,
+      #names == 1 and "y" or "ies", k8s.join(names)),
+      string.format("%d 个 NetworkPolicy：%s", #names, k8s.join(names))), evidence)
   end,
 }

@@ -43,7 +43,7 @@ return {
   tags = { "secrets" },
   check = function(s, ctx)
     if cis.contains(ctx.param("exempt_namespaces"), s.namespace) then
-      return ctx.na("exempt: namespace " .. tostring(s.namespace) .. " is listed in exempt_namespaces")
+      return ctx.na(cis.msg("exempt: namespace " .. tostring(s.namespace) .. " is listed in exempt_namespaces", "豁免：命名空间 " .. tostring(s.namespace) .. " 在豁免列表（exempt_namespaces）中"))
     end
     local pod = s.object
     local bad = {}
@@ -57,8 +57,8 @@ return {
       end
     end
     if #bad > 0 then
-      return ctx.fail("Secrets in environment variables: " .. cis.shorten(bad), { env = bad })
+      return ctx.fail(cis.msg("Secrets in environment variables: " .. cis.shorten(bad), "通过环境变量使用 Secret：" .. cis.shorten(bad)), { env = bad })
     end
-    return ctx.pass("no Secret in environment variables", { env = bad })
+    return ctx.pass(cis.msg("no Secret in environment variables", "没有通过环境变量使用 Secret"), { env = bad })
   end,
 }

@@ -65,11 +65,13 @@ return {
     end
     local evidence = { found = found, searched = searched }
     if #found > 0 then
-      return ctx.pass("external secret store integration found: " .. cis.shorten(found, 5)
-        .. "; verify that sensitive applications use it", evidence)
+      return ctx.pass(cis.msg("external secret store integration found: " .. cis.shorten(found, 5)
+        .. "; verify that sensitive applications use it",
+        "发现外部密钥管理集成：" .. cis.shorten(found, 5) .. "；请核查敏感应用已使用"), evidence)
     end
-    return ctx.warn("no external secret store integration found (searched: "
+    return ctx.warn(cis.msg("no external secret store integration found (searched: "
       .. (#searched > 0 and cis.join(searched) or "nothing collected") .. "); consider one for "
-      .. "sensitive credentials", evidence)
+      .. "sensitive credentials", "未发现外部密钥管理集成（检查范围："
+      .. (#searched > 0 and cis.join(searched) or "未采集") .. "）；敏感凭据建议使用外部密钥管理"), evidence)
   end,
 }

@@ -66,10 +66,12 @@ return {
     table.sort(found)
     local evidence = { found = found }
     if #found > 0 then
-      return ctx.pass("image admission control found: " .. cis.shorten(found, 5) .. "; verify that "
-        .. "it enforces signatures or allowed registries", evidence)
+      return ctx.pass(cis.msg("image admission control found: " .. cis.shorten(found, 5)
+        .. "; verify that it enforces signatures or allowed registries",
+        "发现镜像准入控制：" .. cis.shorten(found, 5) .. "；请核查其校验镜像签名或限制镜像仓库"), evidence)
     end
-    return ctx.warn("no image provenance mechanism found (no ImagePolicyWebhook, no image "
-      .. "policy webhook)", evidence)
+    return ctx.warn(cis.msg("no image provenance mechanism found (no ImagePolicyWebhook, no image "
+      .. "policy webhook)", "未发现镜像来源校验机制（没有 ImagePolicyWebhook，也没有镜像策略 webhook）"),
+      evidence)
   end,
 }

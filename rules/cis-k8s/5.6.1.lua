@@ -55,12 +55,13 @@ return {
     for _, ns in ipairs(names) do shown[#shown + 1] = ns .. " (" .. counts[ns] .. ")" end
     local evidence = { namespaces = shown }
     if #names == 1 and names[1] == "default" then
-      return ctx.fail("every application Pod runs in the default namespace", evidence)
+      return ctx.fail(cis.msg("every application Pod runs in the default namespace", "所有应用 Pod 都运行在 default 命名空间中"), evidence)
     end
     if #names == 0 then
-      return ctx.pass("no application Pods outside the system namespaces", evidence)
+      return ctx.pass(cis.msg("no application Pods outside the system namespaces", "系统命名空间之外没有应用 Pod"), evidence)
     end
-    return ctx.pass(#names .. " application namespaces: " .. cis.shorten(shown, 8)
-      .. "; verify that they match teams and trust boundaries", evidence)
+    return ctx.pass(cis.msg(#names .. " application namespaces: " .. cis.shorten(shown, 8)
+      .. "; verify that they match teams and trust boundaries",
+      #names .. " 个应用命名空间：" .. cis.shorten(shown, 8) .. "；请核查其与团队和信任边界相符"), evidence)
   end,
 }

@@ -46,7 +46,7 @@ return {
   tags = { "seccomp" },
   check = function(s, ctx)
     if cis.contains(ctx.param("exempt_namespaces"), s.namespace) then
-      return ctx.na("exempt: namespace " .. tostring(s.namespace) .. " is listed in exempt_namespaces")
+      return ctx.na(cis.msg("exempt: namespace " .. tostring(s.namespace) .. " is listed in exempt_namespaces", "豁免：命名空间 " .. tostring(s.namespace) .. " 在豁免列表（exempt_namespaces）中"))
     end
     local pod = s.object
     local node = ctx.node_facts(cis.dig(pod, "spec", "nodeName") or "")
@@ -68,14 +68,14 @@ return {
     end
     local evidence = { unconfined = unconfined, unset = unset, node_seccomp_default = node_default }
     if #unconfined > 0 then
-      return ctx.fail("seccomp Unconfined: " .. cis.join(unconfined), evidence)
+      return ctx.fail(cis.msg("seccomp Unconfined: " .. cis.join(unconfined), "seccomp 为 Unconfined：" .. cis.join(unconfined)), evidence)
     end
     if #unset > 0 and not node_default then
-      return ctx.fail("no seccomp profile (runs Unconfined): " .. cis.join(unset), evidence)
+      return ctx.fail(cis.msg("no seccomp profile (runs Unconfined): " .. cis.join(unset), "未设置 seccomp 配置（以 Unconfined 运行）：" .. cis.join(unset)), evidence)
     end
     if #unset > 0 then
-      return ctx.pass("RuntimeDefault through the node's kubelet seccompDefault", evidence)
+      return ctx.pass(cis.msg("RuntimeDefault through the node's kubelet seccompDefault", "通过节点 kubelet 的 seccompDefault 使用 RuntimeDefault"), evidence)
     end
-    return ctx.pass("every container has a seccomp profile", evidence)
+    return ctx.pass(cis.msg("every container has a seccomp profile", "所有容器均设置了 seccomp 配置"), evidence)
   end,
 }

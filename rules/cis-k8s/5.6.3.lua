@@ -46,7 +46,7 @@ return {
   tags = { "pod-security" },
   check = function(s, ctx)
     if cis.contains(ctx.param("exempt_namespaces"), s.namespace) then
-      return ctx.na("exempt: namespace " .. tostring(s.namespace) .. " is listed in exempt_namespaces")
+      return ctx.na(cis.msg("exempt: namespace " .. tostring(s.namespace) .. " is listed in exempt_namespaces", "豁免：命名空间 " .. tostring(s.namespace) .. " 在豁免列表（exempt_namespaces）中"))
     end
     local pod = s.object
     local pod_sc = cis.count(cis.dig(pod, "spec", "securityContext")) > 0
@@ -55,9 +55,9 @@ return {
       if cis.count(c.securityContext) == 0 and not pod_sc then bare[#bare + 1] = c.name end
     end
     if #bare > 0 then
-      return ctx.fail("no security context: " .. cis.join(bare), { containers = bare })
+      return ctx.fail(cis.msg("no security context: " .. cis.join(bare), "未设置安全上下文：" .. cis.join(bare)), { containers = bare })
     end
-    return ctx.pass("security context applied" .. (pod_sc and " (Pod level)" or " (every container)"),
+    return ctx.pass(cis.msg("security context applied" .. (pod_sc and " (Pod level)" or " (every container)"), "已设置安全上下文" .. (pod_sc and "（Pod 级别）" or "（每个容器）")),
       { containers = bare })
   end,
 }

@@ -56,9 +56,9 @@ return {
     end
     table.sort(used)
     if #used > 0 then
-      return ctx.fail(#used .. " objects in the default namespace: " .. cis.shorten(used, 8),
+      return ctx.fail(cis.msg(#used .. " objects in the default namespace: " .. cis.shorten(used, 8), "default 命名空间中有 " .. #used .. " 个对象：" .. cis.shorten(used, 8)),
         { objects = used })
     end
-    return ctx.pass("the default namespace holds no workloads", { objects = used })
+    return ctx.pass(cis.msg("the default namespace holds no workloads", "default 命名空间中没有工作负载"), { objects = used })
   end,
 }

@@ -43,21 +43,27 @@ return {
   check = function(s, ctx)
     local argv = mlps.argv(s.facts, "kube-apiserver")
     if argv == nil then
-      return ctx.error("kube-apiserver process not found on this control-plane node")
+      return ctx.error(mlps.msg("kube-apiserver process not found on this control-plane node",
+        "在本控制面节点上未找到 kube-apiserver 进程"))
     end
     local v = ctx.flag(argv, "anonymous-auth")
     local evidence = { flag = "--anonymous-auth", actual = v or "unset (default true)",
                        expected = "false" }
     if v ~= nil and v:lower() == "false" then
-      return ctx.pass("--anonymous-auth=false", evidence)
+      return ctx.pass(mlps.msg("--anonymous-auth=false",
+        "--anonymous-auth=false，API Server 拒绝匿名访问"), evidence)
     end
     local authn = ctx.flag(argv, "authentication-config")
     if v == nil and authn ~= nil then
-      return ctx.manual("anonymous access is configured in " .. authn .. " (--authentication-"
-        .. "config); verify that `anonymous.enabled` is false or limited to /livez, /readyz and "
-        .. "/healthz", evidence)
+      return ctx.manual(mlps.msg("anonymous access is configured in " .. authn
+        .. " (--authentication-config); verify that `anonymous.enabled` is false or limited to "
+        .. "/livez, /readyz and /healthz",
+        "匿名访问在 " .. authn .. "（--authentication-config）中配置；请核查 anonymous.enabled 为 "
+        .. "false，或仅允许访问 /livez、/readyz、/healthz"), evidence)
     end
-    return ctx.fail("--anonymous-auth is " .. (v or "not set (default true)")
-      .. ": anonymous requests are accepted", evidence)
+    return ctx.fail(mlps.msg("--anonymous-auth is " .. (v or "not set (default true)")
+      .. ": anonymous requests are accepted",
+      "--anonymous-auth " .. (v and ("为 " .. v) or "未设置（默认 true）")
+      .. "：API Server 接受匿名请求，未对访问者进行身份鉴别"), evidence)
   end,
 }

@@ -47,7 +47,8 @@ return {
   check = function(s, ctx)
     local argv = mlps.argv(s.facts, "kube-apiserver")
     if argv == nil then
-      return ctx.error("kube-apiserver process not found on this control-plane node")
+      return ctx.error(mlps.msg("kube-apiserver process not found on this control-plane node",
+        "在本控制面节点上未找到 kube-apiserver 进程"))
     end
     local policy = ctx.flag(argv, "audit-policy-file")
     local path = ctx.flag(argv, "audit-log-path")
@@ -58,18 +59,24 @@ return {
                        audit_webhook_config_file = webhook,
                        expected = "--audit-policy-file and --audit-log-path or --audit-webhook-config-file" }
     if policy == nil then
-      return ctx.fail("--audit-policy-file is not set: the API server audits nothing", evidence)
+      return ctx.fail(mlps.msg("--audit-policy-file is not set: the API server audits nothing",
+        "未设置 --audit-policy-file：API Server 未开启安全审计，不记录任何操作"), evidence)
     end
     local file = s.facts.files and s.facts.files[policy]
     if file ~= nil and file.exists == false then
-      return ctx.fail("the audit policy " .. policy .. " does not exist on the node", evidence)
+      return ctx.fail(mlps.msg("the audit policy " .. policy .. " does not exist on the node",
+        "审计策略文件 " .. policy .. " 在节点上不存在"), evidence)
     end
     if (path == nil or path == "-") and webhook == nil then
-      return ctx.fail("--audit-policy-file is set but no audit backend is: set --audit-log-path "
-        .. "(a file, not -) or --audit-webhook-config-file", evidence)
+      return ctx.fail(mlps.msg("--audit-policy-file is set but no audit backend is: set "
+        .. "--audit-log-path (a file, not -) or --audit-webhook-config-file",
+        "已设置 --audit-policy-file，但未配置审计日志输出：应设置 --audit-log-path（文件路径，不能为 -）"
+        .. "或 --audit-webhook-config-file"), evidence)
     end
     local backend = path and path ~= "-" and path or ("webhook " .. webhook)
-    return ctx.pass("audit policy " .. policy .. ", log " .. backend
-      .. "; review the policy's rules for secrets, RBAC changes and pods/exec", evidence)
+    return ctx.pass(mlps.msg("audit policy " .. policy .. ", log " .. backend
+      .. "; review the policy's rules for secrets, RBAC changes and pods/exec",
+      "审计策略 " .. policy .. "，审计日志 " .. backend
+      .. "；请核查策略是否覆盖 Secret 访问、RBAC 变更和 pods/exec 等重要安全事件"), evidence)
   end,
 }

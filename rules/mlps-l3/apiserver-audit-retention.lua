@@ -51,7 +51,8 @@ return {
     local days = ctx.param("audit_retention_days")
     local argv = mlps.argv(s.facts, "kube-apiserver")
     if argv == nil then
-      return ctx.error("kube-apiserver process not found on this control-plane node")
+      return ctx.error(mlps.msg("kube-apiserver process not found on this control-plane node",
+        "在本控制面节点上未找到 kube-apiserver 进程"))
     end
     local path = ctx.flag(argv, "audit-log-path")
     local maxage = mlps.num(ctx.flag(argv, "audit-log-maxage"))
@@ -64,25 +65,34 @@ return {
     if path == nil or path == "-" then
       local webhook = ctx.flag(argv, "audit-webhook-config-file")
       if webhook ~= nil then
-        return ctx.manual("audit events go to a webhook (" .. webhook .. "); verify that the "
-          .. "receiving log store keeps them " .. days .. " days", evidence)
+        return ctx.manual(mlps.msg("audit events go to a webhook (" .. webhook .. "); verify "
+          .. "that the receiving log store keeps them " .. days .. " days",
+          "审计事件通过 webhook（" .. webhook .. "）外发；请核查接收端日志系统的留存时间不少于 "
+          .. days .. " 天"), evidence)
       end
-      return ctx.fail("the API server writes no audit log file (no --audit-log-path): nothing is "
-        .. "retained", evidence)
+      return ctx.fail(mlps.msg("the API server writes no audit log file (no --audit-log-path): "
+        .. "nothing is retained",
+        "API Server 未写审计日志文件（未设置 --audit-log-path），审计记录无法留存"), evidence)
     end
     if maxage ~= nil and maxage > 0 then
       if maxage >= days then
-        return ctx.pass(string.format("--audit-log-maxage=%d (>= %d days)", maxage, days), evidence)
+        return ctx.pass(mlps.msg(string.format("--audit-log-maxage=%d (>= %d days)", maxage, days),
+          string.format("--audit-log-maxage=%d，审计日志留存不少于 %d 天", maxage, days)), evidence)
       end
-      return ctx.fail(string.format("--audit-log-maxage=%d: audit files are deleted after %d days, "
-        .. "expected at least %d", maxage, maxage, days), evidence)
+      return ctx.fail(mlps.msg(string.format("--audit-log-maxage=%d: audit files are deleted after "
+        .. "%d days, expected at least %d", maxage, maxage, days),
+        string.format("--audit-log-maxage=%d：审计日志 %d 天后即被删除，留存时间应不少于 %d 天",
+          maxage, maxage, days)), evidence)
     end
     if maxbackup ~= nil and maxbackup > 0 then
-      return ctx.warn(string.format("no --audit-log-maxage, but --audit-log-maxbackup=%d keeps only "
-        .. "%d files of %s MB: confirm that covers %d days", maxbackup, maxbackup,
-        tostring(maxsize or 100), days), evidence)
+      return ctx.warn(mlps.msg(string.format("no --audit-log-maxage, but --audit-log-maxbackup=%d "
+        .. "keeps only %d files of %s MB: confirm that covers %d days", maxbackup, maxbackup,
+        tostring(maxsize or 100), days),
+        string.format("未设置 --audit-log-maxage，但 --audit-log-maxbackup=%d 仅保留 %d 个 %s MB 的"
+          .. "日志文件：请确认可覆盖 %d 天", maxbackup, maxbackup, tostring(maxsize or 100), days)),
+        evidence)
     end
-    return ctx.pass("no age or count limit on audit files: nothing is deleted (watch the disk)",
-      evidence)
+    return ctx.pass(mlps.msg("no age or count limit on audit files: nothing is deleted (watch the "
+      .. "disk)", "审计日志文件未设置时间或数量上限，不会被删除（请关注磁盘空间）"), evidence)
   end,
 }

@@ -52,7 +52,8 @@ return {
   check = function(s, ctx)
     local argv = mlps.argv(s.facts, "kube-apiserver")
     if argv == nil then
-      return ctx.error("kube-apiserver process not found on this control-plane node")
+      return ctx.error(mlps.msg("kube-apiserver process not found on this control-plane node",
+        "在本控制面节点上未找到 kube-apiserver 进程"))
     end
     local missing = {}
     for _, f in ipairs({ "tls-cert-file", "tls-private-key-file", "client-ca-file", "etcd-cafile",
@@ -75,19 +76,32 @@ return {
                          .. "; --kubelet-certificate-authority " .. tostring(ca or "unset"),
                        expected = "TLS serving, https etcd with client certs, kubelet client certs, "
                          .. "kubelet CA" }
-    local bad = {}
-    if #missing > 0 then bad[#bad + 1] = "not set: " .. mlps.join(missing) end
-    if #plain > 0 then bad[#bad + 1] = "etcd over plain HTTP: " .. mlps.join(plain) end
+    local bad, bad_zh = {}, {}
+    if #missing > 0 then
+      bad[#bad + 1] = "not set: " .. mlps.join(missing)
+      bad_zh[#bad_zh + 1] = "未设置：" .. mlps.join(missing)
+    end
+    if #plain > 0 then
+      bad[#bad + 1] = "etcd over plain HTTP: " .. mlps.join(plain)
+      bad_zh[#bad_zh + 1] = "与 etcd 之间使用明文 HTTP：" .. mlps.join(plain)
+    end
     if insecure ~= nil and insecure ~= 0 then
       bad[#bad + 1] = "--insecure-port=" .. insecure .. " serves the API without TLS or authentication"
+      bad_zh[#bad_zh + 1] = "--insecure-port=" .. insecure .. " 在无 TLS、无身份鉴别的端口上提供 API"
     end
-    if #bad > 0 then return ctx.fail(table.concat(bad, "; "), evidence) end
+    if #bad > 0 then
+      return ctx.fail(mlps.msg(table.concat(bad, "; "), table.concat(bad_zh, "；")), evidence)
+    end
     if ca == nil then
-      return ctx.warn("TLS on all channels, but --kubelet-certificate-authority is not set: the API "
-        .. "server does not verify kubelet serving certificates (man-in-the-middle possible on "
-        .. "the node network)", evidence)
+      return ctx.warn(mlps.msg("TLS on all channels, but --kubelet-certificate-authority is not "
+        .. "set: the API server does not verify kubelet serving certificates (man-in-the-middle "
+        .. "possible on the node network)",
+        "各通信链路均已启用 TLS，但未设置 --kubelet-certificate-authority：API Server 不校验 kubelet "
+        .. "的服务端证书（节点网络上存在中间人攻击风险）"), evidence)
     end
-    return ctx.pass("TLS serving, etcd over https with client certificates, kubelet client "
-      .. "certificates and CA verification", evidence)
+    return ctx.pass(mlps.msg("TLS serving, etcd over https with client certificates, kubelet "
+      .. "client certificates and CA verification",
+      "API Server 启用 TLS，与 etcd 之间使用 HTTPS 和客户端证书，访问 kubelet 使用客户端证书并校验其 CA"),
+      evidence)
   end,
 }

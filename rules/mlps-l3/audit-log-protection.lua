@@ -53,36 +53,48 @@ return {
                        max_log_file = conf.max_log_file,
                        expected = "keep_logs (or rotate with remote shipping); no ignore actions; "
                          .. "/var/log/audit 0750 or stricter" }
+    local fails_zh, warns_zh = {}, {}
     if action == nil then
       warns[#warns + 1] = "max_log_file_action unset (default rotate)"
+      warns_zh[#warns_zh + 1] = "未设置 max_log_file_action（默认 rotate，轮转覆盖）"
     elseif action == "rotate" then
       warns[#warns + 1] = string.format("max_log_file_action rotate: the oldest records are "
         .. "overwritten after %s x %s MB", tostring(conf.num_logs or 5), tostring(conf.max_log_file or 8))
+      warns_zh[#warns_zh + 1] = string.format("max_log_file_action 为 rotate：写满 %s 个 %s MB 的文件后"
+        .. "最早的审计记录会被覆盖", tostring(conf.num_logs or 5), tostring(conf.max_log_file or 8))
     elseif action ~= "keep_logs" then
       fails[#fails + 1] = "max_log_file_action " .. action
+      fails_zh[#fails_zh + 1] = "max_log_file_action 为 " .. action
     end
     for _, key in ipairs({ "space_left_action", "admin_space_left_action", "disk_full_action",
                            "disk_error_action" }) do
       local v = mlps.lower(conf[key])
       evidence[key] = v
-      if v == "ignore" then fails[#fails + 1] = key .. " ignore" end
+      if v == "ignore" then
+        fails[#fails + 1] = key .. " ignore"
+        fails_zh[#fails_zh + 1] = key .. " 为 ignore（磁盘异常时不采取任何措施）"
+      end
     end
     local dir = s.facts.files and s.facts.files["/var/log/audit"]
     if dir ~= nil and dir.exists ~= false and dir.mode ~= nil then
       evidence.log_dir_mode = dir.mode
       if not ctx.mode_at_most(dir.mode, "0750") then
         fails[#fails + 1] = "/var/log/audit has mode " .. dir.mode .. " (expected 0750 or stricter)"
+        fails_zh[#fails_zh + 1] = "/var/log/audit 的权限为 " .. dir.mode .. "（应不宽于 0750）"
       end
     end
     if #fails > 0 then
-      local all = fails
+      local all, all_zh = fails, fails_zh
       for _, w in ipairs(warns) do all[#all + 1] = w end
-      return ctx.fail(table.concat(all, "; "), evidence)
+      for _, w in ipairs(warns_zh) do all_zh[#all_zh + 1] = w end
+      return ctx.fail(mlps.msg(table.concat(all, "; "), table.concat(all_zh, "；")), evidence)
     end
     if #warns > 0 then
-      return ctx.warn(table.concat(warns, "; ") .. "; keep_logs, or confirm the logs are shipped "
-        .. "to a log server", evidence)
+      return ctx.warn(mlps.msg(table.concat(warns, "; ") .. "; keep_logs, or confirm the logs "
+        .. "are shipped to a log server", table.concat(warns_zh, "；")
+        .. "；应设置为 keep_logs，或确认审计日志已实时转发到日志服务器"), evidence)
     end
-    return ctx.pass("max_log_file_action keep_logs; no ignore actions", evidence)
+    return ctx.pass(mlps.msg("max_log_file_action keep_logs; no ignore actions",
+      "max_log_file_action 为 keep_logs，且没有设置为 ignore 的处置动作，审计记录受到保护"), evidence)
   end,
 }

@@ -60,8 +60,11 @@ return {
     local evidence = { expected = ">= " .. days .. " days" }
     if remote ~= nil and remote.active == true then
       evidence.remote_server = remote.server
-      return ctx.pass("audit records are shipped to " .. tostring(remote.server or "a remote server")
-        .. " (audisp-remote); verify that the log server keeps them " .. days .. " days", evidence)
+      return ctx.pass(mlps.msg("audit records are shipped to "
+        .. tostring(remote.server or "a remote server")
+        .. " (audisp-remote); verify that the log server keeps them " .. days .. " days",
+        "审计记录已通过 audisp-remote 转发到 " .. tostring(remote.server or "远程日志服务器")
+        .. "；请核查日志服务器的留存时间不少于 " .. days .. " 天"), evidence)
     end
     local oldest = a.oldest_record and ctx.parse_time(a.oldest_record)
     local conf = mlps.auditd_conf(s.facts)
@@ -74,31 +77,45 @@ return {
     if oldest == nil then
       if conf ~= nil and (action == nil or action == "rotate") then
         evidence.num_logs, evidence.max_log_file = conf.num_logs, conf.max_log_file
-        return ctx.warn(string.format("auditd rotates its logs (max_log_file_action %s, %s files "
-          .. "of %s MB) and no remote shipping was found: the oldest records are deleted, so %d "
-          .. "days are retained only if the logs are forwarded (rsyslog/audisp-remote) — verify "
-          .. "and record the log server's retention", action or "rotate (default)",
-          tostring(conf.num_logs or 5), tostring(conf.max_log_file or 8), days), evidence)
+        return ctx.warn(mlps.msg(string.format("auditd rotates its logs (max_log_file_action %s, "
+          .. "%s files of %s MB) and no remote shipping was found: the oldest records are "
+          .. "deleted, so %d days are retained only if the logs are forwarded "
+          .. "(rsyslog/audisp-remote) — verify and record the log server's retention",
+          action or "rotate (default)", tostring(conf.num_logs or 5),
+          tostring(conf.max_log_file or 8), days),
+          string.format("auditd 对审计日志轮转覆盖（max_log_file_action %s，%s 个 %s MB 的文件），"
+          .. "且未发现远程转发：最早的记录会被删除，只有转发到日志服务器（rsyslog/audisp-remote）才能"
+          .. "满足留存 %d 天的要求——请核查并记录日志服务器的留存策略", action or "rotate（默认）",
+          tostring(conf.num_logs or 5), tostring(conf.max_log_file or 8), days)), evidence)
       end
-      return ctx.manual("the age of the audit history was not collected and the records are not "
-        .. "shipped by audisp-remote; verify " .. days .. " days of retention: `ls -ltr "
-        .. "/var/log/audit/`, the log server's retention policy, or rsyslog forwarding", evidence)
+      return ctx.manual(mlps.msg("the age of the audit history was not collected and the "
+        .. "records are not shipped by audisp-remote; verify " .. days .. " days of retention: "
+        .. "`ls -ltr /var/log/audit/`, the log server's retention policy, or rsyslog forwarding",
+        "未采集到审计记录的时间跨度，且记录未通过 audisp-remote 转发；请核查审计记录留存不少于 "
+        .. days .. " 天：`ls -ltr /var/log/audit/`、日志服务器的留存策略或 rsyslog 转发配置"),
+        evidence)
     end
     local covered = math.floor((ctx.now() - oldest) / DAY)
     evidence.days_covered = covered
     if covered >= days then
-      return ctx.pass(string.format("the oldest audit record is %d days old (>= %d)", covered, days),
+      return ctx.pass(mlps.msg(string.format("the oldest audit record is %d days old (>= %d)",
+        covered, days), string.format("最早的审计记录距今 %d 天（不少于 %d 天）", covered, days)),
         evidence)
     end
     local uptime = mlps.num(s.facts.uptime_seconds)
     if action == "keep_logs" and uptime ~= nil and uptime < days * DAY
        and covered >= math.floor(uptime / DAY) - 1 then
-      return ctx.warn(string.format("the oldest audit record is %d days old, as old as the node's "
-        .. "uptime; keep_logs will keep them, but confirm %d days are retained (or ship them)",
-        covered, days), evidence)
+      return ctx.warn(mlps.msg(string.format("the oldest audit record is %d days old, as old as "
+        .. "the node's uptime; keep_logs will keep them, but confirm %d days are retained (or "
+        .. "ship them)", covered, days),
+        string.format("最早的审计记录距今 %d 天，与节点运行时长相当；keep_logs 会保留这些记录，"
+        .. "但请确认能留存 %d 天（或转发到日志服务器）", covered, days)), evidence)
     end
-    return ctx.fail(string.format("the oldest audit record is %d days old: only %d days of "
-      .. "audit history, expected %d (max_log_file_action %s, not shipped)", covered, covered,
-      days, tostring(action or "rotate")), evidence)
+    return ctx.fail(mlps.msg(string.format("the oldest audit record is %d days old: only %d days "
+      .. "of audit history, expected %d (max_log_file_action %s, not shipped)", covered, covered,
+      days, tostring(action or "rotate")),
+      string.format("最早的审计记录距今仅 %d 天：审计记录只留存了 %d 天，应不少于 %d 天"
+      .. "（max_log_file_action %s，未转发）", covered, covered, days,
+      tostring(action or "rotate"))), evidence)
   end,
 }

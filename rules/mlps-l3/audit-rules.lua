@@ -83,15 +83,22 @@ return {
                    actual = tostring(n) .. " rules (" .. tostring(a.rules_source) .. ")",
                    expected = "watches on account/sudo files; deletion syscalls audited" }
       if n == nil then
-        return ctx.error("neither the audit rules nor their count were collected")
+        return ctx.error(mlps.msg("neither the audit rules nor their count were collected",
+          "未采集到审计规则及其数量"))
       end
       if n == 0 then
-        return ctx.fail("no audit rules are loaded (" .. tostring(a.rules_source or "auditctl -l")
-          .. ": 0 rules)", ev)
+        return ctx.fail(mlps.msg("no audit rules are loaded ("
+          .. tostring(a.rules_source or "auditctl -l") .. ": 0 rules)",
+          "未加载任何审计规则（" .. tostring(a.rules_source or "auditctl -l") .. "：0 条），"
+          .. "重要的用户行为和安全事件不会被审计"), ev)
       end
-      return ctx.manual(n .. " audit rules loaded (" .. tostring(a.rules_source) .. "), content "
-        .. "not collected; verify with `auditctl -l` that " .. mlps.join(ctx.param("watched_files"))
-        .. " are watched (-p wa) and " .. mlps.join(ctx.param("syscalls")) .. " are audited", ev)
+      return ctx.manual(mlps.msg(n .. " audit rules loaded (" .. tostring(a.rules_source)
+        .. "), content not collected; verify with `auditctl -l` that "
+        .. mlps.join(ctx.param("watched_files")) .. " are watched (-p wa) and "
+        .. mlps.join(ctx.param("syscalls")) .. " are audited",
+        "已加载 " .. n .. " 条审计规则（" .. tostring(a.rules_source) .. "），但未采集规则内容；请用 "
+        .. "`auditctl -l` 核查是否监控了 " .. mlps.join(ctx.param("watched_files"))
+        .. " 的写入（-p wa），并审计了 " .. mlps.join(ctx.param("syscalls")) .. " 系统调用"), ev)
     end
     local rules = {}
     for _, r in ipairs(a.rules) do
@@ -111,15 +118,24 @@ return {
                        missing_syscalls = missing_calls,
                        expected = "watches on account/sudo files; deletion syscalls audited" }
     if #rules == 0 then
-      return ctx.fail("no audit rules are loaded (auditctl -l: No rules)", evidence)
+      return ctx.fail(mlps.msg("no audit rules are loaded (auditctl -l: No rules)",
+        "未加载任何审计规则（auditctl -l：No rules），重要的用户行为和安全事件不会被审计"), evidence)
     end
-    local bad = {}
-    if #missing_files > 0 then bad[#bad + 1] = "not watched for writes: " .. mlps.join(missing_files) end
-    if #missing_calls > 0 then bad[#bad + 1] = "syscalls not audited: " .. mlps.join(missing_calls) end
+    local bad, bad_zh = {}, {}
+    if #missing_files > 0 then
+      bad[#bad + 1] = "not watched for writes: " .. mlps.join(missing_files)
+      bad_zh[#bad_zh + 1] = "未监控写入的文件：" .. mlps.join(missing_files)
+    end
+    if #missing_calls > 0 then
+      bad[#bad + 1] = "syscalls not audited: " .. mlps.join(missing_calls)
+      bad_zh[#bad_zh + 1] = "未审计的系统调用：" .. mlps.join(missing_calls)
+    end
     if #bad > 0 then
-      return ctx.fail(#rules .. " rules loaded; " .. table.concat(bad, "; "), evidence)
+      return ctx.fail(mlps.msg(#rules .. " rules loaded; " .. table.concat(bad, "; "),
+        "已加载 " .. #rules .. " 条审计规则；" .. table.concat(bad_zh, "；")), evidence)
     end
-    return ctx.pass(#rules .. " rules loaded, covering account, sudo and file-deletion events",
+    return ctx.pass(mlps.msg(#rules .. " rules loaded, covering account, sudo and file-deletion "
+      .. "events", "已加载 " .. #rules .. " 条审计规则，覆盖账户变更、sudo 使用和文件删除事件"),
       evidence)
   end,
 }

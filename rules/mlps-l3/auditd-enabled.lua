@@ -42,12 +42,16 @@ return {
                          .. (enabled ~= nil and (", enabled " .. enabled) or ""),
                        expected = "auditd running, auditctl -s enabled 1 or 2" }
     if a.auditd_running ~= true then
-      return ctx.fail("auditd is not running: no audit records are written", evidence)
+      return ctx.fail(mlps.msg("auditd is not running: no audit records are written",
+        "auditd 未运行：系统未开启安全审计，不产生审计记录"), evidence)
     end
     if enabled == 0 then
-      return ctx.fail("auditd runs but kernel auditing is off (auditctl -s: enabled 0)", evidence)
+      return ctx.fail(mlps.msg("auditd runs but kernel auditing is off (auditctl -s: enabled 0)",
+        "auditd 在运行，但内核审计未启用（auditctl -s：enabled 0）"), evidence)
     end
-    return ctx.pass("auditd is running" .. (enabled ~= nil and (", kernel auditing enabled "
-      .. enabled .. (enabled == 2 and " (rules locked)" or "")) or ""), evidence)
+    return ctx.pass(mlps.msg("auditd is running" .. (enabled ~= nil and (", kernel auditing "
+      .. "enabled " .. enabled .. (enabled == 2 and " (rules locked)" or "")) or ""),
+      "auditd 正在运行" .. (enabled ~= nil and ("，内核审计已启用（enabled " .. enabled
+      .. (enabled == 2 and "，审计规则已锁定" or "") .. "）") or "")), evidence)
   end,
 }

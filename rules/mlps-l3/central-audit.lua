@@ -70,18 +70,29 @@ return {
                          .. (#webhooks > 0 and ("; audit webhook on " .. mlps.join(webhooks)) or ""),
                        expected = "log shipping from every node; retention >= 180 days centrally" }
     if #short > 0 then
-      return ctx.warn("log shipping is not running on every node: " .. mlps.join(short), evidence)
+      return ctx.warn(mlps.msg("log shipping is not running on every node: " .. mlps.join(short),
+        "日志采集转发未在所有节点上运行：" .. mlps.join(short)), evidence)
     end
     if #found > 0 or #webhooks > 0 then
-      local parts = {}
-      if #found > 0 then parts[#parts + 1] = "log shipping: " .. mlps.join(all) end
-      if #webhooks > 0 then parts[#parts + 1] = "API audit webhook on " .. mlps.join(webhooks) end
-      return ctx.pass(table.concat(parts, "; ") .. "; verify the central store keeps 180 days",
+      local parts, parts_zh = {}, {}
+      if #found > 0 then
+        parts[#parts + 1] = "log shipping: " .. mlps.join(all)
+        parts_zh[#parts_zh + 1] = "日志采集转发：" .. mlps.join(all)
+      end
+      if #webhooks > 0 then
+        parts[#parts + 1] = "API audit webhook on " .. mlps.join(webhooks)
+        parts_zh[#parts_zh + 1] = "API 审计 webhook 已在 " .. mlps.join(webhooks) .. " 上配置"
+      end
+      return ctx.pass(mlps.msg(table.concat(parts, "; ") .. "; verify the central store keeps "
+        .. "180 days", table.concat(parts_zh, "；") .. "；请核查集中日志系统的留存时间不少于 180 天"),
         evidence)
     end
-    return ctx.manual("no log-shipping DaemonSet or API audit webhook found; verify how node "
-      .. "audit logs (auditd, auth logs) and the API audit log reach a central store (rsyslog "
-      .. "`@@host:514` / audisp-remote / a managed log service) and that it keeps them 180 days",
-      evidence)
+    return ctx.manual(mlps.msg("no log-shipping DaemonSet or API audit webhook found; verify how "
+      .. "node audit logs (auditd, auth logs) and the API audit log reach a central store "
+      .. "(rsyslog `@@host:514` / audisp-remote / a managed log service) and that it keeps them "
+      .. "180 days",
+      "未发现日志采集 DaemonSet 或 API 审计 webhook；请核查节点审计日志（auditd、认证日志）和 API "
+      .. "审计日志如何汇总到集中审计系统（rsyslog `@@host:514`、audisp-remote 或云日志服务），"
+      .. "以及其留存时间是否不少于 180 天"), evidence)
   end,
 }

@@ -67,10 +67,13 @@ return {
     local evidence = { holders = holders, actual = #holders > 0 and mlps.join(holders, "; ") or "none",
                        expected = mlps.join(mlps.list(allowed)) }
     if #bad > 0 then
-      return ctx.fail(string.format("cluster-admin is also bound to %d subject%s: %s", #bad,
-        #bad == 1 and "" or "s", mlps.join(bad, "; ")), evidence)
+      return ctx.fail(mlps.msg(string.format("cluster-admin is also bound to %d subject%s: %s",
+        #bad, #bad == 1 and "" or "s", mlps.join(bad, "; ")),
+        string.format("cluster-admin 超级管理员角色还授予了 %d 个未经许可的主体：%s", #bad,
+        mlps.join(bad, "；"))), evidence)
     end
-    return ctx.pass("cluster-admin holders: " .. (#holders > 0 and mlps.join(holders, "; ") or "none"),
-      evidence)
+    return ctx.pass(mlps.msg("cluster-admin holders: "
+      .. (#holders > 0 and mlps.join(holders, "; ") or "none"),
+      "cluster-admin 持有者：" .. (#holders > 0 and mlps.join(holders, "；") or "无")), evidence)
   end,
 }

@@ -48,8 +48,9 @@ return {
   tags = { "availability", "control-plane", "etcd" },
   check = function(s, ctx)
     if mlps.managed(s) then
-      return ctx.na("managed control plane (" .. tostring(s.flavour) .. "): run highly available "
-        .. "by the provider")
+      return ctx.na(mlps.msg("managed control plane (" .. tostring(s.flavour) .. "): run highly "
+        .. "available by the provider",
+        "托管控制面（" .. tostring(s.flavour) .. "）：由云服务商保证高可用"))
     end
     local want = ctx.param("min_control_plane")
     local cps, members = {}, nil
@@ -71,19 +72,26 @@ return {
                        actual = #cps .. " control-plane nodes" .. (members and (", " .. members .. " etcd members") or ""),
                        expected = ">= " .. want .. " control-plane nodes, odd etcd member count" }
     if #cps == 0 then
-      return ctx.manual("no control-plane node is visible (external or hosted control plane); "
-        .. "verify its redundancy: number of API servers and etcd members, and the load balancer",
-        evidence)
+      return ctx.manual(mlps.msg("no control-plane node is visible (external or hosted control "
+        .. "plane); verify its redundancy: number of API servers and etcd members, and the load "
+        .. "balancer",
+        "集群中看不到控制面节点（外部或托管控制面）；请核查其冗余：API Server 和 etcd 成员的数量，"
+        .. "以及前端负载均衡"), evidence)
     end
     if #cps < want then
-      return ctx.fail(string.format("%d control-plane node%s (%s): expected at least %d",
-        #cps, #cps == 1 and "" or "s", mlps.join(cps), want), evidence)
+      return ctx.fail(mlps.msg(string.format("%d control-plane node%s (%s): expected at least %d",
+        #cps, #cps == 1 and "" or "s", mlps.join(cps), want),
+        string.format("仅有 %d 个控制面节点（%s）：应至少 %d 个，不满足关键节点冗余要求", #cps,
+        mlps.join(cps), want)), evidence)
     end
     if members ~= nil and (members < want or members % 2 == 0) then
-      return ctx.fail(string.format("etcd has %d member%s: expected an odd number, at least %d",
-        members, members == 1 and "" or "s", want), evidence)
+      return ctx.fail(mlps.msg(string.format("etcd has %d member%s: expected an odd number, at "
+        .. "least %d", members, members == 1 and "" or "s", want),
+        string.format("etcd 有 %d 个成员：应为奇数且至少 %d 个", members, want)), evidence)
     end
-    return ctx.pass(string.format("%d control-plane nodes (%s)%s", #cps, mlps.join(cps),
-      members and string.format(", %d etcd members", members) or ""), evidence)
+    return ctx.pass(mlps.msg(string.format("%d control-plane nodes (%s)%s", #cps, mlps.join(cps),
+      members and string.format(", %d etcd members", members) or ""),
+      string.format("%d 个控制面节点（%s）%s", #cps, mlps.join(cps),
+      members and string.format("，%d 个 etcd 成员", members) or "")), evidence)
   end,
 }

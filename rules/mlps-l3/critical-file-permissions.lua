@@ -94,13 +94,15 @@ return {
                        expected = "root-owned, modes within the listed maxima",
                        not_collected = missing }
     if #bad == 0 and #good == 0 then
-      return ctx.error("none of the important system files was collected (files: "
-        .. mlps.join(missing) .. ")")
+      return ctx.error(mlps.msg("none of the important system files was collected (files: "
+        .. mlps.join(missing) .. ")", "未采集到任何重要系统文件（" .. mlps.join(missing) .. "）"))
     end
     if #bad > 0 then
-      return ctx.fail(string.format("%d file%s too open: %s", #bad, #bad == 1 and "" or "s",
-        mlps.join(bad, "; ")), evidence)
+      return ctx.fail(mlps.msg(string.format("%d file%s too open: %s", #bad, #bad == 1 and "" or "s",
+        mlps.join(bad, "; ")),
+        string.format("%d 个重要文件的权限或属主过宽：%s", #bad, mlps.join(bad, "；"))), evidence)
     end
-    return ctx.pass(#good .. " files root-only as required: " .. mlps.join(good, ", "), evidence)
+    return ctx.pass(mlps.msg(#good .. " files root-only as required: " .. mlps.join(good, ", "),
+      #good .. " 个重要文件的属主和权限符合要求（仅 root 可写）：" .. mlps.join(good, "，")), evidence)
   end,
 }

@@ -54,10 +54,14 @@ return {
   check = function(s, ctx)
     local users = s.facts.accounts.users
     if users == nil then
-      return ctx.manual("the per-account list was not collected (only UID-0 and empty-password "
-        .. "accounts); verify on the node that default accounts (" .. mlps.join(ctx.param(
-        "default_accounts")) .. ") and system accounts have /sbin/nologin and a locked password: "
-        .. "`awk -F: '($3>0 && $3<1000 && $7!~/nologin|false/)' /etc/passwd`, `passwd -S -a`")
+      return ctx.manual(mlps.msg("the per-account list was not collected (only UID-0 and "
+        .. "empty-password accounts); verify on the node that default accounts ("
+        .. mlps.join(ctx.param("default_accounts")) .. ") and system accounts have /sbin/nologin "
+        .. "and a locked password: `awk -F: '($3>0 && $3<1000 && $7!~/nologin|false/)' "
+        .. "/etc/passwd`, `passwd -S -a`",
+        "未采集到完整的账户列表（仅采集了 UID 为 0 和空口令的账户）；请在节点上核查默认账户（"
+        .. mlps.join(ctx.param("default_accounts")) .. "）和系统账户的 shell 为 /sbin/nologin 且口令"
+        .. "已锁定：`awk -F: '($3>0 && $3<1000 && $7!~/nologin|false/)' /etc/passwd`、`passwd -S -a`"))
     end
     local defaults, max_uid = ctx.param("default_accounts"), ctx.param("system_uid_max")
     local bad = {}
@@ -74,9 +78,12 @@ return {
     local evidence = { accounts = bad, actual = #bad > 0 and mlps.join(bad) or "none can log in",
                        expected = "nologin shell or locked password" }
     if #bad > 0 then
-      return ctx.fail(string.format("%d default/system account%s can log in: %s", #bad,
-        #bad == 1 and "" or "s", mlps.join(bad)), evidence)
+      return ctx.fail(mlps.msg(string.format("%d default/system account%s can log in: %s", #bad,
+        #bad == 1 and "" or "s", mlps.join(bad)),
+        string.format("%d 个默认账户或系统账户可以登录，应禁用或锁定：%s", #bad, mlps.join(bad))),
+        evidence)
     end
-    return ctx.pass("no default or system account can log in", evidence)
+    return ctx.pass(mlps.msg("no default or system account can log in",
+      "默认账户和系统账户均不能登录（nologin 或口令已锁定）"), evidence)
   end,
 }

@@ -41,13 +41,16 @@ return {
                          .. "; PermitEmptyPasswords " .. tostring(permit or "not collected"),
                        expected = "none; PermitEmptyPasswords no" }
     if #empty > 0 then
-      return ctx.fail(string.format("%d account%s with an empty password: %s", #empty,
-        #empty == 1 and "" or "s", mlps.join(empty)), evidence)
+      return ctx.fail(mlps.msg(string.format("%d account%s with an empty password: %s", #empty,
+        #empty == 1 and "" or "s", mlps.join(empty)),
+        string.format("%d 个账户口令为空：%s", #empty, mlps.join(empty))), evidence)
     end
     if permit == "yes" then
-      return ctx.fail("sshd allows empty passwords (PermitEmptyPasswords yes)", evidence)
+      return ctx.fail(mlps.msg("sshd allows empty passwords (PermitEmptyPasswords yes)",
+        "sshd 允许空口令登录（PermitEmptyPasswords yes）"), evidence)
     end
-    return ctx.pass("no account has an empty password"
-      .. (permit and ("; sshd PermitEmptyPasswords " .. permit) or ""), evidence)
+    return ctx.pass(mlps.msg("no account has an empty password"
+      .. (permit and ("; sshd PermitEmptyPasswords " .. permit) or ""),
+      "不存在空口令账户" .. (permit and ("；sshd PermitEmptyPasswords " .. permit) or "")), evidence)
   end,
 }

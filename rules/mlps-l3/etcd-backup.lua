@@ -59,8 +59,9 @@ return {
   tags = { "backup", "etcd" },
   check = function(s, ctx)
     if mlps.managed(s) then
-      return ctx.na("managed control plane (" .. tostring(s.flavour) .. "): the provider backs up "
-        .. "etcd; collect evidence of application data backups separately")
+      return ctx.na(mlps.msg("managed control plane (" .. tostring(s.flavour) .. "): the provider "
+        .. "backs up etcd; collect evidence of application data backups separately",
+        "托管控制面（" .. tostring(s.flavour) .. "）：etcd 由云服务商备份；应用数据的备份证据需另行收集"))
     end
     local max_age = ctx.param("max_age_hours")
     local found, bad, good = {}, {}, {}
@@ -93,15 +94,21 @@ return {
                        expected = "a successful backup within "
       .. max_age .. " h, stored off the cluster, with a restore test record" }
     if #found == 0 then
-      return ctx.manual("no etcd backup CronJob found; verify host-level backups on the "
+      return ctx.manual(mlps.msg("no etcd backup CronJob found; verify host-level backups on the "
         .. "control-plane nodes (`crontab -l`, `systemctl list-timers`, Velero schedules), that "
-        .. "snapshots are copied off the cluster, and a restore test record", evidence)
+        .. "snapshots are copied off the cluster, and a restore test record",
+        "未发现 etcd 备份 CronJob；请核查控制面节点上的主机级备份（`crontab -l`、"
+        .. "`systemctl list-timers`、Velero 备份计划）、快照是否异地保存，以及恢复测试记录"), evidence)
     end
     if #bad > 0 and #good == 0 then
-      return ctx.fail(table.concat(bad, "; "), evidence)
+      return ctx.fail(mlps.msg(table.concat(bad, "; "),
+        "etcd 备份未正常执行：" .. table.concat(bad, "；")), evidence)
     end
-    return ctx.pass("etcd backup: " .. table.concat(good, "; ")
+    return ctx.pass(mlps.msg("etcd backup: " .. table.concat(good, "; ")
       .. (#bad > 0 and ("; also: " .. table.concat(bad, "; ")) or "")
-      .. "; check the off-cluster copy and the restore test record", evidence)
+      .. "; check the off-cluster copy and the restore test record",
+      "etcd 备份：" .. table.concat(good, "；")
+      .. (#bad > 0 and ("；另有：" .. table.concat(bad, "；")) or "")
+      .. "；请核查备份的异地保存和恢复测试记录"), evidence)
   end,
 }

@@ -39,7 +39,8 @@ return {
   check = function(s, ctx)
     local argv = mlps.argv(s.facts, "etcd")
     if argv == nil then
-      return ctx.na("no etcd process on this control-plane node (external etcd: check its hosts)")
+      return ctx.na(mlps.msg("no etcd process on this control-plane node (external etcd: check "
+        .. "its hosts)", "本控制面节点上没有 etcd 进程（外部 etcd：请在其所在主机上检查）"))
     end
     local initial = ctx.flag(argv, "experimental-initial-corrupt-check")
     local periodic = ctx.flag(argv, "experimental-corrupt-check-time")
@@ -54,9 +55,17 @@ return {
     local secs = periodic and ctx.parse_duration(periodic)
     if secs ~= nil and secs > 0 then on[#on + 1] = "periodic every " .. periodic end
     if #on > 0 then
-      return ctx.pass("etcd corruption check: " .. table.concat(on, ", "), evidence)
+      local on_zh = {}
+      for _, o in ipairs(on) do
+        on_zh[#on_zh + 1] = o == "initial" and "启动时校验"
+          or ("定期校验（间隔 " .. tostring(periodic) .. "）")
+      end
+      return ctx.pass(mlps.msg("etcd corruption check: " .. table.concat(on, ", "),
+        "etcd 数据完整性校验已启用：" .. table.concat(on_zh, "，")), evidence)
     end
-    return ctx.warn("etcd runs without corruption checks (--experimental-initial-corrupt-check, "
-      .. "--experimental-corrupt-check-time)", evidence)
+    return ctx.warn(mlps.msg("etcd runs without corruption checks "
+      .. "(--experimental-initial-corrupt-check, --experimental-corrupt-check-time)",
+      "etcd 未启用数据完整性校验（--experimental-initial-corrupt-check、"
+      .. "--experimental-corrupt-check-time）"), evidence)
   end,
 }

@@ -49,7 +49,8 @@ return {
   check = function(s, ctx)
     local argv = mlps.argv(s.facts, "etcd")
     if argv == nil then
-      return ctx.na("no etcd process on this control-plane node (external etcd: check its hosts)")
+      return ctx.na(mlps.msg("no etcd process on this control-plane node (external etcd: check "
+        .. "its hosts)", "本控制面节点上没有 etcd 进程（外部 etcd：请在其所在主机上检查）"))
     end
     local bad = {}
     local function need(flag)
@@ -77,8 +78,11 @@ return {
     end
     local evidence = { problems = bad, actual = #bad > 0 and table.concat(bad, "; ") or "mutual TLS",
                        expected = "client and peer TLS with certificate authentication" }
-    if #bad > 0 then return ctx.fail(table.concat(bad, "; "), evidence) end
-    return ctx.pass("client and peer traffic over https with client-certificate authentication",
-      evidence)
+    if #bad > 0 then
+      return ctx.fail(mlps.msg(table.concat(bad, "; "),
+        "etcd 通信未完整启用双向 TLS 认证：" .. table.concat(bad, "；")), evidence)
+    end
+    return ctx.pass(mlps.msg("client and peer traffic over https with client-certificate "
+      .. "authentication", "etcd 客户端和节点间通信均使用 HTTPS 并校验客户端证书（双向 TLS）"), evidence)
   end,
 }

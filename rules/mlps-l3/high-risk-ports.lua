@@ -54,9 +54,11 @@ return {
     local evidence = { listening = open, actual = #open > 0 and mlps.join(open) or "none",
                        expected = "none of " .. mlps.join(mlps.list(ports)) }
     if #open > 0 then
-      return ctx.fail(string.format("%d high-risk listener%s: %s", #open, #open == 1 and "" or "s",
-        mlps.join(open)), evidence)
+      return ctx.fail(mlps.msg(string.format("%d high-risk listener%s: %s", #open,
+        #open == 1 and "" or "s", mlps.join(open)),
+        string.format("%d 个高危端口对外监听，应关闭：%s", #open, mlps.join(open))), evidence)
     end
-    return ctx.pass(#s.facts.listening .. " listening sockets, none on a high-risk port", evidence)
+    return ctx.pass(mlps.msg(#s.facts.listening .. " listening sockets, none on a high-risk port",
+      "共 " .. #s.facts.listening .. " 个监听端口，未开放高危端口"), evidence)
   end,
 }

@@ -93,19 +93,24 @@ return {
                        allowed_registries = mlps.list(list),
                        expected = #list > 0 and mlps.join(mlps.list(list)) or "an approved-registry list (not configured)" }
     if #list == 0 then
-      return ctx.manual("no approved-registry list is configured; registries in use: "
+      return ctx.manual(mlps.msg("no approved-registry list is configured; registries in use: "
         .. mlps.join(used, "; ") .. ". Confirm each is approved and scanned, then set "
-        .. "allowed_registries in the profile", evidence)
+        .. "allowed_registries in the profile",
+        "未配置可信镜像仓库白名单；正在使用的镜像仓库：" .. mlps.join(used, "；")
+        .. "。请逐一确认其已获批准并经过漏洞扫描，然后在配置文件中设置 allowed_registries"), evidence)
     end
     evidence.not_allowed = #bad
     local shown = {}
     for i = 1, math.min(#bad, 10) do shown[i] = bad[i] end
     evidence.examples = shown
     if #bad > 0 then
-      return ctx.fail(string.format("%d container image%s from registries outside the allow-list: "
-        .. "%s%s", #bad, #bad == 1 and "" or "s", mlps.join(shown, "; "),
-        #bad > #shown and string.format(" (and %d more)", #bad - #shown) or ""), evidence)
+      return ctx.fail(mlps.msg(string.format("%d container image%s from registries outside the "
+        .. "allow-list: %s%s", #bad, #bad == 1 and "" or "s", mlps.join(shown, "; "),
+        #bad > #shown and string.format(" (and %d more)", #bad - #shown) or ""),
+        string.format("%d 个容器镜像来自白名单之外的镜像仓库：%s%s", #bad, mlps.join(shown, "；"),
+        #bad > #shown and string.format("（另有 %d 个）", #bad - #shown) or "")), evidence)
     end
-    return ctx.pass("every image comes from " .. mlps.join(list), evidence)
+    return ctx.pass(mlps.msg("every image comes from " .. mlps.join(list),
+      "所有镜像均来自可信镜像仓库：" .. mlps.join(list)), evidence)
   end,
 }

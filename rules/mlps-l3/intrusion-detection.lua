@@ -52,14 +52,18 @@ return {
     local evidence = { agents = all, actual = #all > 0 and mlps.join(all) or "no known agent DaemonSet",
                        expected = "a detection agent ready on every node" }
     if #found == 0 then
-      return ctx.manual("no intrusion-detection DaemonSet found (" .. mlps.join(ctx.param("agents"))
-        .. "); verify a host IDS on every node (e.g. Alibaba Cloud Security Center: `ps -ef | grep "
-        .. "AliYunDun`) and that serious events raise alarms", evidence)
-    end
-    if #short > 0 then
-      return ctx.warn("intrusion detection is not ready on every node: " .. mlps.join(short),
+      return ctx.manual(mlps.msg("no intrusion-detection DaemonSet found ("
+        .. mlps.join(ctx.param("agents")) .. "); verify a host IDS on every node (e.g. Alibaba "
+        .. "Cloud Security Center: `ps -ef | grep AliYunDun`) and that serious events raise alarms",
+        "未发现入侵检测 DaemonSet（" .. mlps.join(ctx.param("agents")) .. "）；请核查每个节点均部署了"
+        .. "主机入侵检测（如阿里云云安全中心：`ps -ef | grep AliYunDun`），且发生严重入侵事件时能够告警"),
         evidence)
     end
-    return ctx.pass("intrusion detection: " .. mlps.join(all), evidence)
+    if #short > 0 then
+      return ctx.warn(mlps.msg("intrusion detection is not ready on every node: "
+        .. mlps.join(short), "入侵检测未在所有节点上就绪：" .. mlps.join(short)), evidence)
+    end
+    return ctx.pass(mlps.msg("intrusion detection: " .. mlps.join(all),
+      "已部署入侵检测：" .. mlps.join(all)), evidence)
   end,
 }

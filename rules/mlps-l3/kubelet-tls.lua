@@ -10,6 +10,7 @@
 --     certificate, so traffic is encrypted but the API server cannot verify the kubelet.
 --   Any fail item wins.
 local k8s = require("k8s")
+local mlps = require("mlps")
 
 return {
   api = 1,
@@ -61,22 +62,30 @@ return {
                          .. (k8s.is_true(bootstrap) and "serverTLSBootstrap" or
                              (cert and ("tlsCertFile " .. tostring(cert)) or "self-signed")),
                        expected = "readOnlyPort 0; TLS >= 1.2; CA-signed or configured serving certificate" }
-    local bad = {}
+    local bad, bad_zh = {}, {}
     if tonumber(port) ~= 0 then
       bad[#bad + 1] = string.format("read-only HTTP port %s is open (%s)", tostring(port), port_src)
+      bad_zh[#bad_zh + 1] = string.format("只读 HTTP 端口 %s 已开放（%s），无需认证即可读取节点信息",
+        tostring(port), port_src)
     end
     if minv == "VersionTLS10" or minv == "VersionTLS11" then
       bad[#bad + 1] = "tlsMinVersion " .. minv
+      bad_zh[#bad_zh + 1] = "tlsMinVersion 为 " .. minv .. "（允许不安全的旧版 TLS）"
     end
-    if #bad > 0 then return ctx.fail(table.concat(bad, "; "), evidence) end
+    if #bad > 0 then
+      return ctx.fail(mlps.msg(table.concat(bad, "; "), table.concat(bad_zh, "；")), evidence)
+    end
     if k8s.is_true(bootstrap) then
-      return ctx.pass("readOnlyPort 0; serving certificate signed by the cluster CA "
-        .. "(serverTLSBootstrap)", evidence)
+      return ctx.pass(mlps.msg("readOnlyPort 0; serving certificate signed by the cluster CA "
+        .. "(serverTLSBootstrap)", "readOnlyPort 为 0；服务端证书由集群 CA 签发（serverTLSBootstrap）"),
+        evidence)
     end
     if cert ~= nil and key ~= nil then
-      return ctx.pass("readOnlyPort 0; serving certificate " .. tostring(cert), evidence)
+      return ctx.pass(mlps.msg("readOnlyPort 0; serving certificate " .. tostring(cert),
+        "readOnlyPort 为 0；服务端证书 " .. tostring(cert)), evidence)
     end
-    return ctx.warn("readOnlyPort 0, but no serving certificate is configured: the kubelet uses "
-      .. "a self-signed certificate that clients cannot verify", evidence)
+    return ctx.warn(mlps.msg("readOnlyPort 0, but no serving certificate is configured: the "
+      .. "kubelet uses a self-signed certificate that clients cannot verify",
+      "readOnlyPort 为 0，但未配置服务端证书：kubelet 使用客户端无法校验的自签名证书"), evidence)
   end,
 }

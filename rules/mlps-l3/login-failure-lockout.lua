@@ -80,8 +80,10 @@ return {
     local l = lockout(s)
     local expected = string.format("deny 1..%d, unlock_time >= %d or 0", max_deny, min_unlock)
     if l == nil then
-      return ctx.fail("no login-failure lockout: neither pam_faillock.so nor pam_tally2.so is in "
-        .. "a PAM auth stack", { module = "none", actual = "no lockout module", expected = expected })
+      return ctx.fail(mlps.msg("no login-failure lockout: neither pam_faillock.so nor "
+        .. "pam_tally2.so is in a PAM auth stack",
+        "未配置登录失败处理：PAM 认证配置中既没有 pam_faillock.so 也没有 pam_tally2.so"),
+        { module = "none", actual = "no lockout module", expected = expected })
     end
     local unlock = mlps.num(l.unlock_time)
     local evidence = { module = l.module, pam_file = l.file, deny = l.deny,
@@ -89,21 +91,30 @@ return {
                        unlock_source = l.unlock_source, expected = expected,
                        actual = string.format("%s deny=%s unlock_time=%s", l.module,
                          tostring(l.deny or "unset"), tostring(l.unlock_time)) }
-    local bad = {}
+    local bad, bad_zh = {}, {}
     if l.deny == nil or l.deny <= 0 then
       bad[#bad + 1] = "deny is " .. (l.deny and tostring(l.deny) or "unset") .. " (no lockout)"
+      bad_zh[#bad_zh + 1] = "deny " .. (l.deny and ("为 " .. tostring(l.deny)) or "未设置")
+        .. "（不会锁定账户）"
     elseif l.deny > max_deny then
       bad[#bad + 1] = string.format("deny=%d (%s), expected at most %d", l.deny, l.deny_source,
         max_deny)
+      bad_zh[#bad_zh + 1] = string.format("deny=%d（%s），连续失败次数上限应不大于 %d", l.deny,
+        l.deny_source, max_deny)
     end
     if unlock == nil or (unlock ~= 0 and unlock < min_unlock) then
       bad[#bad + 1] = string.format("unlock_time=%s (%s), expected at least %d s or 0",
         tostring(l.unlock_time), l.unlock_source, min_unlock)
+      bad_zh[#bad_zh + 1] = string.format("unlock_time=%s（%s），锁定时间应不少于 %d 秒或为 0"
+        .. "（需管理员解锁）", tostring(l.unlock_time), l.unlock_source, min_unlock)
     end
     if #bad > 0 then
-      return ctx.fail(l.module .. ": " .. table.concat(bad, "; "), evidence)
+      return ctx.fail(mlps.msg(l.module .. ": " .. table.concat(bad, "; "),
+        l.module .. "：" .. table.concat(bad_zh, "；")), evidence)
     end
-    return ctx.pass(string.format("%s locks after %d failures for %s", l.module, l.deny,
-      unlock == 0 and "good (manual unlock)" or (unlock .. " s")), evidence)
+    return ctx.pass(mlps.msg(string.format("%s locks after %d failures for %s", l.module, l.deny,
+      unlock == 0 and "good (manual unlock)" or (unlock .. " s")),
+      string.format("%s 在连续 %d 次登录失败后锁定账户%s", l.module, l.deny,
+      unlock == 0 and "，需管理员解锁" or ("，锁定 " .. unlock .. " 秒"))), evidence)
   end,
 }

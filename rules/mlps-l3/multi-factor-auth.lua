@@ -66,7 +66,8 @@ return {
                          .. tostring(mlps.sshd(s.facts, "passwordauthentication") or "default yes"),
                        expected = "e.g. publickey,keyboard-interactive, or MFA at a bastion host" }
     if two_factor(methods) then
-      return ctx.pass("sshd requires AuthenticationMethods " .. tostring(methods), evidence)
+      return ctx.pass(mlps.msg("sshd requires AuthenticationMethods " .. tostring(methods),
+        "sshd 要求多因素认证：AuthenticationMethods " .. tostring(methods)), evidence)
     end
     local password = mlps.lower(mlps.sshd(s.facts, "passwordauthentication"))
     local kbd = mlps.lower(mlps.sshd(s.facts, "kbdinteractiveauthentication")
@@ -74,15 +75,22 @@ return {
     evidence.passwordauthentication = password or "unset (default yes)"
     evidence.kbdinteractiveauthentication = kbd
     if password == nil or password == "yes" or kbd == "yes" then
-      return ctx.warn("a password alone logs in over SSH (PasswordAuthentication "
+      return ctx.warn(mlps.msg("a password alone logs in over SSH (PasswordAuthentication "
         .. (password or "default yes") .. (kbd == "yes" and ", KbdInteractiveAuthentication yes" or "")
         .. ", AuthenticationMethods " .. tostring(methods or "any") .. "): single-factor "
         .. "authentication; require publickey plus a second factor, or reach nodes only through "
-        .. "an MFA bastion host and record it as evidence", evidence)
+        .. "an MFA bastion host and record it as evidence",
+        "仅凭口令即可通过 SSH 登录（PasswordAuthentication " .. (password or "默认 yes")
+        .. (kbd == "yes" and "，KbdInteractiveAuthentication yes" or "")
+        .. "，AuthenticationMethods " .. tostring(methods or "any") .. "）：属于单因素认证；应要求"
+        .. "公钥加第二因素，或仅允许通过具备双因素认证的堡垒机访问节点，并留存为测评证据"), evidence)
     end
-    return ctx.manual("SSH does not require two factors (AuthenticationMethods "
+    return ctx.manual(mlps.msg("SSH does not require two factors (AuthenticationMethods "
       .. tostring(methods or "not collected") .. "); verify that administrators reach this node "
       .. "only through a bastion host (堡垒机) with MFA, or an OTP PAM module, and collect its "
-      .. "configuration and login records as evidence", evidence)
+      .. "configuration and login records as evidence",
+      "SSH 未要求双因素认证（AuthenticationMethods " .. tostring(methods or "未采集")
+      .. "）；请核查管理员只能通过具备双因素认证的堡垒机或 OTP PAM 模块登录本节点，并收集其配置和"
+      .. "登录记录作为测评证据"), evidence)
   end,
 }

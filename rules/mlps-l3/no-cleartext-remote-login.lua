@@ -68,12 +68,23 @@ return {
                        actual = #actual > 0 and mlps.join(actual) or "none",
                        units_checked = s.facts.units ~= nil and "yes" or "no (unit states not collected)",
                        expected = "none" }
-    local bad = {}
-    if #running > 0 then bad[#bad + 1] = "clear-text services: " .. mlps.join(running) end
-    if #open > 0 then bad[#bad + 1] = "listening: " .. mlps.join(open) end
-    if #bad > 0 then return ctx.fail(table.concat(bad, "; "), evidence) end
-    return ctx.pass("none of ports " .. mlps.join(ports) .. " listening"
+    local bad, bad_zh = {}, {}
+    if #running > 0 then
+      bad[#bad + 1] = "clear-text services: " .. mlps.join(running)
+      bad_zh[#bad_zh + 1] = "运行着明文传输的远程管理服务：" .. mlps.join(running)
+    end
+    if #open > 0 then
+      bad[#bad + 1] = "listening: " .. mlps.join(open)
+      bad_zh[#bad_zh + 1] = "明文协议端口在监听：" .. mlps.join(open)
+    end
+    if #bad > 0 then
+      return ctx.fail(mlps.msg(table.concat(bad, "; "), table.concat(bad_zh, "；")), evidence)
+    end
+    return ctx.pass(mlps.msg("none of ports " .. mlps.join(ports) .. " listening"
       .. (s.facts.units ~= nil and "; no telnet/rsh/rlogin/rexec/tftp/ftp unit active or enabled"
-          or ""), evidence)
+          or ""),
+      "端口 " .. mlps.join(ports) .. " 均未监听"
+      .. (s.facts.units ~= nil and "；telnet/rsh/rlogin/rexec/tftp/ftp 服务均未启用" or "")
+      .. "，远程管理不使用明文协议"), evidence)
   end,
 }

@@ -46,7 +46,7 @@ return {
       { key = "PASS_MIN_DAYS", want = ctx.param("pass_min_days"), op = ">=" },
       { key = "PASS_WARN_AGE", want = ctx.param("pass_warn_age"), op = ">=" },
     }
-    local evidence, bad, good = {}, {}, {}
+    local evidence, bad, good, bad_zh, good_zh = {}, {}, {}, {}, {}
     for _, l in ipairs(limits) do
       local raw = mlps.login_def(s.facts, l.key)
       local v = mlps.num(raw)
@@ -56,8 +56,15 @@ return {
       evidence[l.key .. "_expected"] = l.op .. " " .. l.want
       local ok = (l.op == "<=" and v <= l.want) or (l.op == ">=" and v >= l.want)
       local text = string.format("%s %s", l.key, shown)
-      if ok then good[#good + 1] = text else
+      local text_zh = string.format("%s %s", l.key, raw ~= nil and tostring(raw)
+        or ("未设置，默认 " .. DEFAULTS[l.key]))
+      if ok then
+        good[#good + 1] = text
+        good_zh[#good_zh + 1] = text_zh
+      else
         bad[#bad + 1] = string.format("%s (expected %s %d)", text, l.op, l.want)
+        bad_zh[#bad_zh + 1] = string.format("%s（应%s %d）", text_zh,
+          l.op == "<=" and "不大于" or "不小于", l.want)
       end
     end
     evidence.actual = string.format("PASS_MAX_DAYS %s, PASS_MIN_DAYS %s, PASS_WARN_AGE %s",
@@ -65,8 +72,10 @@ return {
     evidence.expected = string.format("PASS_MAX_DAYS <= %d, PASS_MIN_DAYS >= %d, PASS_WARN_AGE >= %d",
       limits[1].want, limits[2].want, limits[3].want)
     if #bad > 0 then
-      return ctx.fail(table.concat(bad, "; "), evidence)
+      return ctx.fail(mlps.msg(table.concat(bad, "; "),
+        "口令有效期设置不符合要求：" .. table.concat(bad_zh, "；")), evidence)
     end
-    return ctx.pass(table.concat(good, ", "), evidence)
+    return ctx.pass(mlps.msg(table.concat(good, ", "),
+      "口令定期更换要求已配置：" .. table.concat(good_zh, "，")), evidence)
   end,
 }

@@ -45,8 +45,10 @@ return {
     local want = ctx.param("min_classes")
     local lines = mlps.pam_lines(s.facts, "password", { "pam_pwquality.so", "pam_cracklib.so" })
     if #lines == 0 then
-      return ctx.fail("no pam_pwquality.so or pam_cracklib.so in any PAM password stack: "
-        .. "password complexity is not enforced", { module = "none", actual = "no pam_pwquality/pam_cracklib", expected = ">= " .. want .. " classes" })
+      return ctx.fail(mlps.msg("no pam_pwquality.so or pam_cracklib.so in any PAM password "
+        .. "stack: password complexity is not enforced",
+        "PAM 口令配置中没有 pam_pwquality.so 或 pam_cracklib.so：未强制口令复杂度"),
+        { module = "none", actual = "no pam_pwquality/pam_cracklib", expected = ">= " .. want .. " classes" })
     end
     local line = lines[1]
     local evidence = { module = line.module, pam_file = line.file, expected = ">= " .. want .. " classes" }
@@ -66,10 +68,13 @@ return {
     local how = string.format("minclass=%d%s", minclass,
       #required > 0 and ", " .. table.concat(required, " ") or "")
     if classes >= want then
-      return ctx.pass(string.format("%s requires %d character classes (%s)", line.module, classes,
-        how), evidence)
+      return ctx.pass(mlps.msg(string.format("%s requires %d character classes (%s)", line.module,
+        classes, how), string.format("%s 要求口令至少包含 %d 类字符（%s）", line.module, classes,
+        how)), evidence)
     end
-    return ctx.fail(string.format("%s requires %d character class%s (%s), expected at least %d",
-      line.module, classes, classes == 1 and "" or "es", how, want), evidence)
+    return ctx.fail(mlps.msg(string.format("%s requires %d character class%s (%s), expected at "
+      .. "least %d", line.module, classes, classes == 1 and "" or "es", how, want),
+      string.format("%s 仅要求口令包含 %d 类字符（%s），应至少 %d 类", line.module, classes, how,
+      want)), evidence)
   end,
 }

@@ -54,9 +54,11 @@ return {
     local lines = mlps.pam_lines(s.facts, "password", { "pam_pwquality.so", "pam_cracklib.so" })
     local login_defs = mlps.login_def(s.facts, "PASS_MIN_LEN")
     if #lines == 0 then
-      return ctx.fail("no pam_pwquality.so or pam_cracklib.so in any PAM password stack: "
-        .. "nothing enforces a password length (PASS_MIN_LEN in login.defs is "
+      return ctx.fail(mlps.msg("no pam_pwquality.so or pam_cracklib.so in any PAM password "
+        .. "stack: nothing enforces a password length (PASS_MIN_LEN in login.defs is "
         .. tostring(login_defs or "unset") .. " and is not enforced by PAM)",
+        "PAM 口令配置中没有 pam_pwquality.so 或 pam_cracklib.so：未强制口令最小长度（login.defs 中的 "
+        .. "PASS_MIN_LEN 为 " .. tostring(login_defs or "未设置") .. "，PAM 不会执行该设置）"),
         { module = "none", actual = "no pam_pwquality/pam_cracklib in the password stack",
           login_defs_pass_min_len = login_defs, expected = "minlen >= " .. want })
     end
@@ -72,10 +74,13 @@ return {
                        actual = string.format("minlen=%d (%s)", minlen, source),
                        expected = "minlen >= " .. want }
     if minlen >= want then
-      return ctx.pass(string.format("%s enforces minlen=%d (%s)", line.module, minlen, source),
-        evidence)
+      return ctx.pass(mlps.msg(string.format("%s enforces minlen=%d (%s)", line.module, minlen,
+        source), string.format("%s 要求口令长度不少于 %d 位（minlen，来源：%s）", line.module,
+        minlen, source)), evidence)
     end
-    return ctx.fail(string.format("%s enforces minlen=%d (%s), expected at least %d",
-      line.module, minlen, source, want), evidence)
+    return ctx.fail(mlps.msg(string.format("%s enforces minlen=%d (%s), expected at least %d",
+      line.module, minlen, source, want),
+      string.format("%s 的口令最小长度为 %d 位（minlen，来源：%s），应不少于 %d 位", line.module,
+      minlen, source, want)), evidence)
   end,
 }

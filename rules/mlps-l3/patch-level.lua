@@ -59,16 +59,19 @@ return {
   check = function(s, ctx)
     local f = s.facts
     local evidence = { kernel = f.kernel.release }
-    local warns, checked = {}, {}
+    local warns, checked, warns_zh, checked_zh = {}, {}, {}, {}
     local updates = f.updates and mlps.num(f.updates.security)
     if updates ~= nil then
       evidence.pending_security_updates = updates
       checked[#checked + 1] = "pending updates"
+      checked_zh[#checked_zh + 1] = "待安装补丁"
       if updates > 0 then
         evidence.actual = updates .. " pending security updates"
         evidence.expected = "no pending security updates"
-        return ctx.fail(string.format("%d security update%s pending (kernel %s)", updates,
-          updates == 1 and "" or "s", tostring(f.kernel.release)), evidence)
+        return ctx.fail(mlps.msg(string.format("%d security update%s pending (kernel %s)", updates,
+          updates == 1 and "" or "s", tostring(f.kernel.release)),
+          string.format("有 %d 个安全补丁未安装（内核 %s）", updates, tostring(f.kernel.release))),
+          evidence)
       end
     end
     local built = build_date(f.kernel)
@@ -77,8 +80,11 @@ return {
       local age = math.floor((ctx.now() - built_t) / 86400)
       evidence.kernel_build_date, evidence.kernel_age_days = built, age
       checked[#checked + 1] = "kernel age"
+      checked_zh[#checked_zh + 1] = "内核构建时间"
       if age > ctx.param("max_kernel_age_days") then
         warns[#warns + 1] = string.format("kernel %s was built %s (%d days ago)",
+          tostring(f.kernel.release), built, age)
+        warns_zh[#warns_zh + 1] = string.format("内核 %s 构建于 %s（已 %d 天）",
           tostring(f.kernel.release), built, age)
       end
     end
@@ -87,9 +93,11 @@ return {
       local days = math.floor(uptime / 86400)
       evidence.uptime_days = days
       checked[#checked + 1] = "uptime"
+      checked_zh[#checked_zh + 1] = "运行时长"
       if days > ctx.param("max_uptime_days") then
         warns[#warns + 1] = string.format("not rebooted for %d days: kernel fixes installed since "
           .. "are not running", days)
+        warns_zh[#warns_zh + 1] = string.format("已 %d 天未重启：此后安装的内核补丁尚未生效", days)
       end
     end
     local actual = { "kernel " .. tostring(f.kernel.release) }
@@ -99,11 +107,14 @@ return {
     evidence.expected = string.format("no pending security updates; kernel <= %d days old; "
       .. "uptime <= %d days", ctx.param("max_kernel_age_days"), ctx.param("max_uptime_days"))
     if #warns > 0 then
-      return ctx.warn(table.concat(warns, "; ") .. "; check pending security updates", evidence)
+      return ctx.warn(mlps.msg(table.concat(warns, "; ") .. "; check pending security updates",
+        table.concat(warns_zh, "；") .. "；请核查是否有未安装的安全补丁"), evidence)
     end
-    return ctx.pass(string.format("kernel %s; checked %s%s", tostring(f.kernel.release),
+    return ctx.pass(mlps.msg(string.format("kernel %s; checked %s%s", tostring(f.kernel.release),
       #checked > 0 and mlps.join(checked) or "the release only",
       updates == nil and " (pending updates not collected: check with the package manager)" or ""),
-      evidence)
+      string.format("内核 %s；已检查：%s%s", tostring(f.kernel.release),
+      #checked > 0 and mlps.join(checked_zh, "、") or "仅内核版本",
+      updates == nil and "（未采集待安装补丁信息，请用包管理器核查）" or "")), evidence)
   end,
 }

@@ -72,9 +72,12 @@ return {
     local evidence = { roles = bad, actual = #bad > 0 and mlps.join(bad, "; ") or "none",
                        expected = "no * in verbs, resources or apiGroups" }
     if #bad > 0 then
-      return ctx.fail(string.format("%d role%s use wildcards: %s", #bad, #bad == 1 and "" or "s",
-        mlps.join(bad, "; ")), evidence)
+      return ctx.fail(mlps.msg(string.format("%d role%s use wildcards: %s", #bad,
+        #bad == 1 and "" or "s", mlps.join(bad, "; ")),
+        string.format("%d 个角色使用了通配符 *，不符合最小权限原则：%s", #bad, mlps.join(bad, "；"))),
+        evidence)
     end
-    return ctx.pass("no non-built-in role uses wildcards", evidence)
+    return ctx.pass(mlps.msg("no non-built-in role uses wildcards",
+      "非内置角色均未使用通配符授权"), evidence)
   end,
 }

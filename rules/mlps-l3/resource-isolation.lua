@@ -54,7 +54,8 @@ return {
   tags = { "isolation", "quota" },
   check = function(s, ctx)
     if mlps.contains(ctx.param("exempt_namespaces"), s.name) then
-      return ctx.na("exempt: " .. s.name .. " is listed in exempt_namespaces")
+      return ctx.na(mlps.msg("exempt: " .. s.name .. " is listed in exempt_namespaces",
+        "豁免：命名空间 " .. s.name .. " 在豁免列表（exempt_namespaces）中"))
     end
     local quotas, ranges = {}, {}
     local cpu, mem = false, false
@@ -74,19 +75,24 @@ return {
                          .. "; LimitRange: " .. (#ranges > 0 and mlps.join(ranges) or "none"),
                        quota_memory = mem, expected = "a ResourceQuota bounding CPU and memory, and a LimitRange" }
     if #quotas == 0 then
-      return ctx.fail("namespace " .. s.name .. " has no ResourceQuota"
+      return ctx.fail(mlps.msg("namespace " .. s.name .. " has no ResourceQuota"
         .. (#ranges > 0 and (" (LimitRange: " .. mlps.join(ranges) .. ")") or " and no LimitRange"),
-        evidence)
+        "命名空间 " .. s.name .. " 未配置 ResourceQuota"
+        .. (#ranges > 0 and ("（LimitRange：" .. mlps.join(ranges) .. "）") or "，也未配置 LimitRange")
+        .. "，资源使用没有上限"), evidence)
     end
     if not cpu and not mem then
-      return ctx.fail("ResourceQuota " .. mlps.join(quotas) .. " bounds neither CPU nor memory",
-        evidence)
+      return ctx.fail(mlps.msg("ResourceQuota " .. mlps.join(quotas) .. " bounds neither CPU nor "
+        .. "memory", "ResourceQuota " .. mlps.join(quotas) .. " 既未限制 CPU 也未限制内存"), evidence)
     end
     if #ranges == 0 then
-      return ctx.warn("ResourceQuota " .. mlps.join(quotas) .. " but no LimitRange: containers "
-        .. "without limits get no defaults", evidence)
+      return ctx.warn(mlps.msg("ResourceQuota " .. mlps.join(quotas) .. " but no LimitRange: "
+        .. "containers without limits get no defaults",
+        "已配置 ResourceQuota " .. mlps.join(quotas) .. "，但没有 LimitRange：未设置资源限制的容器"
+        .. "不会获得默认限制"), evidence)
     end
-    return ctx.pass("ResourceQuota " .. mlps.join(quotas) .. ", LimitRange " .. mlps.join(ranges),
-      evidence)
+    return ctx.pass(mlps.msg("ResourceQuota " .. mlps.join(quotas) .. ", LimitRange "
+      .. mlps.join(ranges), "已配置 ResourceQuota " .. mlps.join(quotas) .. " 和 LimitRange "
+      .. mlps.join(ranges) .. "，资源隔离符合要求"), evidence)
   end,
 }

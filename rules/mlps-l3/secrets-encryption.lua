@@ -69,9 +69,11 @@ return {
   tags = { "secrets", "encryption", "control-plane" },
   check = function(s, ctx)
     if mlps.managed(s) then
-      return ctx.manual("managed control plane (" .. tostring(s.flavour) .. "): verify that Secret "
-        .. "落盘加密 is enabled with a KMS key (ACK Pro console, cluster 基本信息) and keep the "
-        .. "ActionTrail encrypt/decrypt events as evidence")
+      return ctx.manual(mlps.msg("managed control plane (" .. tostring(s.flavour) .. "): verify "
+        .. "that Secret encryption at rest (落盘加密) is enabled with a KMS key (ACK Pro console, "
+        .. "cluster 基本信息) and keep the ActionTrail encrypt/decrypt events as evidence",
+        "托管控制面（" .. tostring(s.flavour) .. "）：请在 ACK Pro 控制台集群“基本信息”中核查已使用 "
+        .. "KMS 密钥开启 Secret 落盘加密，并留存操作审计（ActionTrail）中的加解密事件作为测评证据"))
     end
     local with, without, missing_file, weak, providers = {}, {}, {}, {}, {}
     local config
@@ -108,29 +110,39 @@ return {
                          ("--encryption-provider-config=" .. tostring(config)),
                        expected = "--encryption-provider-config on every kube-apiserver" }
     if #with + #without + #missing_file + #weak == 0 then
-      return ctx.error("no kube-apiserver process in the host facts of any node: the API server "
-        .. "flags were not collected")
+      return ctx.error(mlps.msg("no kube-apiserver process in the host facts of any node: the "
+        .. "API server flags were not collected",
+        "所有节点的主机数据中都没有 kube-apiserver 进程：未采集到 API Server 的启动参数"))
     end
     if #without > 0 or #missing_file > 0 or #weak > 0 then
-      local parts = {}
+      local parts, parts_zh = {}, {}
       if #without > 0 then
         parts[#parts + 1] = "no --encryption-provider-config on " .. mlps.join(without)
           .. ": Secrets are stored unencrypted in etcd"
+        parts_zh[#parts_zh + 1] = mlps.join(without) .. " 未设置 --encryption-provider-config："
+          .. "Secret 以明文存储在 etcd 中，不满足重要数据存储保密性要求"
       end
       if #missing_file > 0 then
         parts[#parts + 1] = "the encryption config does not exist on " .. mlps.join(missing_file)
+        parts_zh[#parts_zh + 1] = mlps.join(missing_file) .. " 上不存在加密配置文件"
       end
       if #weak > 0 then
         parts[#parts + 1] = "Secrets are not encrypted by the first provider on " .. mlps.join(weak)
           .. " (expected kms, aescbc, aesgcm or secretbox first)"
+        parts_zh[#parts_zh + 1] = mlps.join(weak) .. " 的首个加密提供者未对 Secret 加密（应为 kms、"
+          .. "aescbc、aesgcm 或 secretbox）"
       end
-      return ctx.fail(table.concat(parts, "; "), evidence)
+      return ctx.fail(mlps.msg(table.concat(parts, "; "), table.concat(parts_zh, "；")), evidence)
     end
     if #providers > 0 then
-      return ctx.pass("Secrets encrypted at rest: " .. mlps.join(providers), evidence)
+      return ctx.pass(mlps.msg("Secrets encrypted at rest: " .. mlps.join(providers),
+        "Secret 已落盘加密：" .. mlps.join(providers)), evidence)
     end
-    return ctx.pass("--encryption-provider-config=" .. tostring(config) .. " on " .. mlps.join(with)
-      .. "; confirm its first provider for secrets is kms, aescbc, aesgcm or secretbox (not "
-      .. "identity)", evidence)
+    return ctx.pass(mlps.msg("--encryption-provider-config=" .. tostring(config) .. " on "
+      .. mlps.join(with) .. "; confirm its first provider for secrets is kms, aescbc, aesgcm or "
+      .. "secretbox (not identity)",
+      mlps.join(with) .. " 已设置 --encryption-provider-config=" .. tostring(config)
+      .. "；请确认其中 secrets 的首个加密提供者为 kms、aescbc、aesgcm 或 secretbox（而不是 identity）"),
+      evidence)
   end,
 }

@@ -17,6 +17,7 @@ local mlps = require("mlps")
 local KINDS = { "system", "security", "audit" }
 local LABEL = { system = "system administrator", security = "security administrator",
                 audit = "auditor" }
+local LABEL_ZH = { system = "系统管理员", security = "安全管理员", audit = "审计管理员" }
 
 return {
   api = 1,
@@ -84,14 +85,18 @@ return {
         end
       end
     end
-    local evidence, missing, lines = {}, {}, {}
+    local evidence, missing, lines, missing_zh, lines_zh = {}, {}, {}, {}, {}
     for _, k in ipairs(KINDS) do
       local names = {}
       for key in pairs(by_kind[k]) do names[#names + 1] = key end
       table.sort(names)
       evidence[k .. "_admins"] = names
-      if #names == 0 then missing[#missing + 1] = LABEL[k] end
+      if #names == 0 then
+        missing[#missing + 1] = LABEL[k]
+        missing_zh[#missing_zh + 1] = LABEL_ZH[k]
+      end
       lines[#lines + 1] = LABEL[k] .. ": " .. (#names > 0 and mlps.join(names) or "none")
+      lines_zh[#lines_zh + 1] = LABEL_ZH[k] .. "：" .. (#names > 0 and mlps.join(names) or "无")
     end
     local shared = {}
     for key, ks in pairs(kinds_of) do
@@ -102,16 +107,23 @@ return {
     evidence.expected = "distinct system, security and audit administrator identities"
     evidence.actual = table.concat(lines, "; ")
     local host = "; also verify separate system/security/audit accounts on the nodes"
+    local host_zh = "；另请核查节点操作系统上也分别设置了系统管理员、安全管理员和审计管理员账户"
     if #missing > 0 or #shared > 0 then
-      local parts = {}
+      local parts, parts_zh = {}, {}
       if #missing > 0 then
         parts[#parts + 1] = "no " .. table.concat(missing, ", no ") .. " identity bound in RBAC"
+        parts_zh[#parts_zh + 1] = "RBAC 中没有绑定" .. table.concat(missing_zh, "、") .. "身份"
       end
-      if #shared > 0 then parts[#parts + 1] = "one identity holds several roles: " .. mlps.join(shared) end
-      return ctx.warn(table.concat(parts, "; ") .. " (" .. table.concat(lines, "; ")
+      if #shared > 0 then
+        parts[#parts + 1] = "one identity holds several roles: " .. mlps.join(shared)
+        parts_zh[#parts_zh + 1] = "同一身份兼任多个管理角色：" .. mlps.join(shared)
+      end
+      return ctx.warn(mlps.msg(table.concat(parts, "; ") .. " (" .. table.concat(lines, "; ")
         .. "); administration through system:masters certificates cannot be separated" .. host,
-        evidence)
+        table.concat(parts_zh, "；") .. "（" .. table.concat(lines_zh, "；")
+        .. "），未实现三权分立；通过 system:masters 证书进行的管理无法分权" .. host_zh), evidence)
     end
-    return ctx.pass("RBAC separates the roles: " .. table.concat(lines, "; ") .. host, evidence)
+    return ctx.pass(mlps.msg("RBAC separates the roles: " .. table.concat(lines, "; ") .. host,
+      "RBAC 已实现三权分立：" .. table.concat(lines_zh, "；") .. host_zh), evidence)
   end,
 }

@@ -48,14 +48,20 @@ return {
                        actual = v and ("TMOUT=" .. v .. (readonly and " (readonly)" or "")) or "unset",
                        expected = "1.." .. max .. " s" }
     if v == nil or v <= 0 then
-      return ctx.fail("TMOUT is " .. (v == nil and "not set" or tostring(v))
-        .. ": idle shells never time out; expected 1-" .. max .. " s", evidence)
+      return ctx.fail(mlps.msg("TMOUT is " .. (v == nil and "not set" or tostring(v))
+        .. ": idle shells never time out; expected 1-" .. max .. " s",
+        "TMOUT " .. (v == nil and "未设置" or ("为 " .. tostring(v)))
+        .. "：空闲会话不会自动退出，应设置为 1-" .. max .. " 秒"), evidence)
     end
     local where = file and (" in " .. file) or ""
+    local where_zh = file and ("（" .. file .. "）") or ""
     if v > max then
-      return ctx.fail(string.format("TMOUT=%d%s, expected at most %d s", v, where, max), evidence)
+      return ctx.fail(mlps.msg(string.format("TMOUT=%d%s, expected at most %d s", v, where, max),
+        string.format("TMOUT=%d%s，会话超时时间应不超过 %d 秒", v, where_zh, max)), evidence)
     end
-    return ctx.pass(string.format("TMOUT=%d%s%s", v, where,
-      readonly == false and " (not readonly: a user can unset it)" or ""), evidence)
+    return ctx.pass(mlps.msg(string.format("TMOUT=%d%s%s", v, where,
+      readonly == false and " (not readonly: a user can unset it)" or ""),
+      string.format("TMOUT=%d%s，空闲会话超时自动退出%s", v, where_zh,
+      readonly == false and "（未设为 readonly，用户可自行取消）" or "")), evidence)
   end,
 }

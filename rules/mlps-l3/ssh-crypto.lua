@@ -72,11 +72,15 @@ return {
     end
     evidence.checked = checked
     evidence.actual = #bad > 0 and table.concat(bad, "; ") or "no weak algorithm"
-    if #bad > 0 then return ctx.fail("weak SSH settings: " .. table.concat(bad, "; "), evidence) end
-    if #checked == 0 then
-      return ctx.pass("SSH protocol 2; algorithm lists not reported by sshd (OpenSSH defaults)",
-        evidence)
+    if #bad > 0 then
+      return ctx.fail(mlps.msg("weak SSH settings: " .. table.concat(bad, "; "),
+        "SSH 使用了弱协议或弱算法：" .. table.concat(bad, "；")), evidence)
     end
-    return ctx.pass("SSH protocol 2; no weak algorithm in " .. mlps.join(checked), evidence)
+    if #checked == 0 then
+      return ctx.pass(mlps.msg("SSH protocol 2; algorithm lists not reported by sshd (OpenSSH "
+        .. "defaults)", "SSH 协议版本 2；sshd 未报告算法列表（使用 OpenSSH 默认值）"), evidence)
+    end
+    return ctx.pass(mlps.msg("SSH protocol 2; no weak algorithm in " .. mlps.join(checked),
+      "SSH 协议版本 2；" .. mlps.join(checked) .. " 中没有弱算法"), evidence)
   end,
 }

@@ -46,13 +46,20 @@ return {
     local shown = v or "unset (default prohibit-password)"
     local evidence = { permitrootlogin = shown, actual = "PermitRootLogin " .. shown,
                        expected = "PermitRootLogin no" }
-    if v == "no" then return ctx.pass("PermitRootLogin no", evidence) end
-    local key_only = v == nil or v == "prohibit-password" or v == "without-password"
-    if key_only and ctx.param("allow_prohibit_password") == true then
-      return ctx.pass("PermitRootLogin " .. shown .. " (key-only root login accepted by the profile)",
+    local shown_zh = v or "未设置（默认 prohibit-password）"
+    if v == "no" then
+      return ctx.pass(mlps.msg("PermitRootLogin no", "PermitRootLogin no，禁止 root 通过 SSH 远程登录"),
         evidence)
     end
-    return ctx.fail("PermitRootLogin " .. shown .. ": root can log in over SSH"
-      .. (key_only and " with a key" or ""), evidence)
+    local key_only = v == nil or v == "prohibit-password" or v == "without-password"
+    if key_only and ctx.param("allow_prohibit_password") == true then
+      return ctx.pass(mlps.msg("PermitRootLogin " .. shown .. " (key-only root login accepted by "
+        .. "the profile)", "PermitRootLogin " .. shown_zh .. "（配置文件允许 root 仅凭密钥登录）"),
+        evidence)
+    end
+    return ctx.fail(mlps.msg("PermitRootLogin " .. shown .. ": root can log in over SSH"
+      .. (key_only and " with a key" or ""), "PermitRootLogin " .. shown_zh
+      .. "：root 可以" .. (key_only and "凭密钥" or "") .. "通过 SSH 远程登录，应禁止超级管理员直接远程登录"),
+      evidence)
   end,
 }

@@ -81,23 +81,34 @@ return {
       expected = string.format("ClientAliveInterval 1..%d, ClientAliveCountMax >= 1, "
         .. "MaxAuthTries <= %d, LoginGraceTime 1..%d", max_interval, max_tries, max_grace),
     }
-    local bad = {}
+    local bad, bad_zh = {}, {}
     if interval == nil or interval <= 0 then
       bad[#bad + 1] = "ClientAliveInterval " .. interval_s .. " (idle sessions never end)"
+      bad_zh[#bad_zh + 1] = "ClientAliveInterval " .. interval_s .. "（空闲会话永不断开）"
     elseif interval > max_interval then
       bad[#bad + 1] = string.format("ClientAliveInterval %s (expected <= %d)", interval_s, max_interval)
+      bad_zh[#bad_zh + 1] = string.format("ClientAliveInterval %s（应不大于 %d）", interval_s,
+        max_interval)
     end
     if interval ~= nil and interval > 0 and (countmax == nil or countmax < 1) then
       bad[#bad + 1] = "ClientAliveCountMax " .. countmax_s .. " (0 disables the idle disconnect)"
+      bad_zh[#bad_zh + 1] = "ClientAliveCountMax " .. countmax_s .. "（为 0 时空闲断开不生效）"
     end
     if tries == nil or tries > max_tries then
       bad[#bad + 1] = string.format("MaxAuthTries %s (expected <= %d)", tries_s, max_tries)
+      bad_zh[#bad_zh + 1] = string.format("MaxAuthTries %s（应不大于 %d）", tries_s, max_tries)
     end
     if grace == nil or grace <= 0 or grace > max_grace then
       bad[#bad + 1] = string.format("LoginGraceTime %s (expected 1-%d s)", grace_s, max_grace)
+      bad_zh[#bad_zh + 1] = string.format("LoginGraceTime %s（应为 1-%d 秒）", grace_s, max_grace)
     end
-    if #bad > 0 then return ctx.fail(table.concat(bad, "; "), evidence) end
-    return ctx.pass(string.format("ClientAliveInterval %s x CountMax %s, MaxAuthTries %s, "
-      .. "LoginGraceTime %s", interval_s, countmax_s, tries_s, grace_s), evidence)
+    if #bad > 0 then
+      return ctx.fail(mlps.msg(table.concat(bad, "; "),
+        "SSH 会话限制不符合要求：" .. table.concat(bad_zh, "；")), evidence)
+    end
+    return ctx.pass(mlps.msg(string.format("ClientAliveInterval %s x CountMax %s, MaxAuthTries %s, "
+      .. "LoginGraceTime %s", interval_s, countmax_s, tries_s, grace_s),
+      string.format("SSH 空闲超时 ClientAliveInterval %s × CountMax %s，MaxAuthTries %s，"
+      .. "LoginGraceTime %s", interval_s, countmax_s, tries_s, grace_s)), evidence)
   end,
 }

@@ -47,18 +47,24 @@ return {
                          .. (offset and string.format(", offset %.1f ms", offset) or ""),
                        expected = "synchronized, |offset| <= " .. max .. " ms" }
     local svc = t.service and (" (" .. t.service .. ")") or ""
+    local svc_zh = t.service and ("（" .. t.service .. "）") or ""
     if t.synchronized == nil then
-      return ctx.error("the synchronisation state could not be determined" .. svc
-        .. (t.source and (" (" .. tostring(t.source) .. ")") or ""))
+      return ctx.error(mlps.msg("the synchronisation state could not be determined" .. svc
+        .. (t.source and (" (" .. tostring(t.source) .. ")") or ""),
+        "无法确定时间同步状态" .. svc_zh .. (t.source and ("（" .. tostring(t.source) .. "）") or "")))
     end
     if t.synchronized ~= true then
-      return ctx.fail("the clock is not synchronised" .. svc, evidence)
+      return ctx.fail(mlps.msg("the clock is not synchronised" .. svc,
+        "系统时钟未同步" .. svc_zh .. "，审计记录的时间戳不可靠"), evidence)
     end
     if offset ~= nil and math.abs(offset) > max then
-      return ctx.fail(string.format("the clock is %.0f ms off%s, expected at most %d ms", offset,
-        svc, max), evidence)
+      return ctx.fail(mlps.msg(string.format("the clock is %.0f ms off%s, expected at most %d ms",
+        offset, svc, max), string.format("时钟偏差 %.0f 毫秒%s，应不超过 %d 毫秒", offset, svc_zh,
+        max)), evidence)
     end
-    return ctx.pass("the clock is synchronised" .. svc
-      .. (offset and string.format(", offset %.1f ms", offset) or ""), evidence)
+    return ctx.pass(mlps.msg("the clock is synchronised" .. svc
+      .. (offset and string.format(", offset %.1f ms", offset) or ""),
+      "系统时钟已同步" .. svc_zh .. (offset and string.format("，偏差 %.1f 毫秒", offset) or "")),
+      evidence)
   end,
 }

@@ -90,20 +90,25 @@ return {
     table.sort(found)
     local nodes_todo = "node boot chain: verify Secure Boot/TPM (trusted instances) or an AIDE "
       .. "baseline with alarms, with evidence"
+    local nodes_todo_zh = "节点启动链：请核查已启用安全启动/TPM（可信实例）或 AIDE 完整性基线及告警，"
+      .. "并留存证据"
     local evidence = { image_verification = found,
                        actual = #found > 0 and mlps.join(found) or "no image verification found",
                        expected = "image signatures verified at "
       .. "admission; node boot chain verified" }
     if #found > 0 then
-      return ctx.pass("image verification at admission: " .. mlps.join(found) .. "; "
-        .. nodes_todo, evidence)
+      return ctx.pass(mlps.msg("image verification at admission: " .. mlps.join(found) .. "; "
+        .. nodes_todo, "准入时校验镜像签名：" .. mlps.join(found) .. "；" .. nodes_todo_zh), evidence)
     end
     if collected then
-      return ctx.warn("no image-signature verification at admission (webhooks: none of "
-        .. mlps.join(verifiers) .. "); " .. nodes_todo, evidence)
+      return ctx.warn(mlps.msg("no image-signature verification at admission (webhooks: none of "
+        .. mlps.join(verifiers) .. "); " .. nodes_todo,
+        "准入时未校验镜像签名（未发现 " .. mlps.join(verifiers) .. " 的 webhook）；" .. nodes_todo_zh),
+        evidence)
     end
-    return ctx.manual("admission webhooks were not collected; verify image signature "
+    return ctx.manual(mlps.msg("admission webhooks were not collected; verify image signature "
       .. "verification at admission (Kyverno verifyImages, Sigstore policy-controller) and the "
-      .. nodes_todo, evidence)
+      .. nodes_todo, "未采集准入 webhook；请核查准入时的镜像签名校验（Kyverno verifyImages、Sigstore "
+      .. "policy-controller）；" .. nodes_todo_zh), evidence)
   end,
 }

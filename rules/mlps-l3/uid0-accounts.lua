@@ -41,8 +41,8 @@ return {
     local allowed = ctx.param("allowed")
     local uid0 = mlps.sorted(mlps.list(s.facts.accounts.uid0))
     if #uid0 == 0 then
-      return ctx.error("the UID-0 account list is empty (root is missing): the accounts fact "
-        .. "looks incomplete")
+      return ctx.error(mlps.msg("the UID-0 account list is empty (root is missing): the accounts "
+        .. "fact looks incomplete", "UID 为 0 的账户列表为空（缺少 root）：账户数据可能采集不完整"))
     end
     local extra = {}
     for _, name in ipairs(uid0) do
@@ -50,9 +50,11 @@ return {
     end
     local evidence = { uid0_accounts = uid0, actual = mlps.join(uid0), expected = mlps.join(mlps.list(allowed)) }
     if #extra > 0 then
-      return ctx.fail(string.format("UID 0 besides %s: %s", mlps.join(allowed), mlps.join(extra)),
-        evidence)
+      return ctx.fail(mlps.msg(string.format("UID 0 besides %s: %s", mlps.join(allowed),
+        mlps.join(extra)), string.format("除 %s 外还有 UID 为 0 的超级用户账户：%s",
+        mlps.join(allowed), mlps.join(extra))), evidence)
     end
-    return ctx.pass("UID 0: " .. mlps.join(uid0), evidence)
+    return ctx.pass(mlps.msg("UID 0: " .. mlps.join(uid0),
+      "UID 为 0 的账户仅有：" .. mlps.join(uid0)), evidence)
   end,
 }

@@ -60,14 +60,18 @@ return {
     local evidence = { umask = shown, file = file, actual = shown and ("umask " .. tostring(shown)) or "unset",
                        expected = "umask " .. want_s .. " or stricter" }
     if v == nil then
-      return ctx.fail("no default umask is set (the system default 022 applies); expected "
-        .. want_s .. " or stricter", evidence)
+      return ctx.fail(mlps.msg("no default umask is set (the system default 022 applies); "
+        .. "expected " .. want_s .. " or stricter",
+        "未设置默认 umask（使用系统默认值 022）；应为 " .. want_s .. " 或更严格"), evidence)
     end
     local where = file and (" (" .. file .. ")") or ""
+    local where_zh = file and ("（" .. file .. "）") or ""
     if (v & want) == want then
-      return ctx.pass("umask " .. tostring(shown) .. where, evidence)
+      return ctx.pass(mlps.msg("umask " .. tostring(shown) .. where,
+        "umask " .. tostring(shown) .. where_zh .. "，新建文件默认权限符合要求"), evidence)
     end
-    return ctx.fail(string.format("umask %s%s, expected %s or stricter", tostring(shown), where,
-      want_s), evidence)
+    return ctx.fail(mlps.msg(string.format("umask %s%s, expected %s or stricter", tostring(shown),
+      where, want_s), string.format("umask %s%s，应为 %s 或更严格", tostring(shown), where_zh,
+      want_s)), evidence)
   end,
 }

@@ -48,10 +48,13 @@ return {
     local evidence = { services = running, actual = #running > 0 and mlps.join(running) or "none",
                        expected = "none of the listed units active or enabled" }
     if #running > 0 then
-      return ctx.fail(string.format("%d unneeded service%s: %s", #running,
-        #running == 1 and "" or "s", mlps.join(running)), evidence)
+      return ctx.fail(mlps.msg(string.format("%d unneeded service%s: %s", #running,
+        #running == 1 and "" or "s", mlps.join(running)),
+        string.format("启用了 %d 个不需要的系统服务，应遵循最小安装原则关闭：%s", #running,
+        mlps.join(running))), evidence)
     end
-    return ctx.pass("none of the " .. #ctx.param("services") .. " unneeded services is active or enabled",
+    return ctx.pass(mlps.msg("none of the " .. #ctx.param("services") .. " unneeded services is "
+      .. "active or enabled", "所列 " .. #ctx.param("services") .. " 个不需要的服务均未启用或运行"),
       evidence)
   end,
 }

@@ -14,8 +14,108 @@
 local M = {}
 
 M.ACK_MANAGED_REASON = "control plane managed by Alibaba Cloud ACK; not inspectable from the cluster"
+M.ACK_MANAGED_REASON_ZH = "控制面由阿里云 ACK 托管，无法从集群内检查"
 M.MANAGED_REASON = "no control-plane node is part of this cluster (managed or external control "
   .. "plane): not inspectable from the cluster"
+M.MANAGED_REASON_ZH = "集群中没有控制面节点（托管或外部控制面），无法从集群内检查"
+
+-- ---------------------------------------------------------------------------------------------
+-- Bilingual messages. ctx.pass/fail/warn/na/manual/error take a string or { en = ..., zh = ... };
+-- a message without `zh` is shown in English in Chinese reports too. The phrases the generic
+-- checks below get from rule specs (`what`, `absent`, `ack`, `expected`, `default`) are
+-- translated through ZH; an untranslated phrase stays English inside the Chinese sentence.
+
+function M.msg(en, zh) return { en = en, zh = zh or en } end
+
+local ZH = {
+  ["etcd manifest or configuration file"] = "etcd 静态 Pod 清单或配置文件",
+  ["kube-apiserver manifest"] = "kube-apiserver 静态 Pod 清单",
+  ["kube-controller-manager kubeconfig"] = "kube-controller-manager 的 kubeconfig 文件",
+  ["kube-controller-manager manifest"] = "kube-controller-manager 静态 Pod 清单",
+  ["kube-scheduler kubeconfig"] = "kube-scheduler 的 kubeconfig 文件",
+  ["kube-scheduler manifest"] = "kube-scheduler 静态 Pod 清单",
+  ["that an authorizer of type Node is listed"] = "其中配置了 Node 类型的授权器",
+  ["that an authorizer of type RBAC is listed"] = "其中配置了 RBAC 类型的授权器",
+  ["etcd does not run from a static-pod manifest or config file on this node"] =
+    "本节点的 etcd 不是通过静态 Pod 清单或配置文件运行的",
+  ["kube-controller-manager uses no kubeconfig file here"] =
+    "本节点的 kube-controller-manager 未使用 kubeconfig 文件",
+  ["kube-scheduler uses no kubeconfig file here"] = "本节点的 kube-scheduler 未使用 kubeconfig 文件",
+  ["not a static-pod control plane"] = "控制面组件不是以静态 Pod 方式部署",
+  ["the ACK benchmark has no DenyServiceExternalIPs control"] =
+    "ACK 基准中没有 DenyServiceExternalIPs 检查项",
+  ["the ACK benchmark has no anonymous-auth control"] = "ACK 基准中没有 anonymous-auth 检查项",
+  ["the ACK benchmark has no control for this flag"] = "ACK 基准中没有针对该参数的检查项",
+  ["the ACK benchmark has no kubelet-certificate-authority control"] =
+    "ACK 基准中没有 kubelet-certificate-authority 检查项",
+  ["the ACK benchmark accepts 644 for admin.conf"] = "ACK 基准允许 admin.conf 的权限为 644",
+  ["the ACK benchmark accepts 644 for the kubelet service file"] =
+    "ACK 基准允许 kubelet 服务文件的权限为 644",
+  ["the ACK benchmark allows the static-RSA GCM suites"] = "ACK 基准允许静态 RSA 的 GCM 套件",
+  ["the ACK benchmark expects 0"] = "ACK 基准要求该值为 0",
+  ["AlwaysPullImages is off by default"] = "AlwaysPullImages 默认未启用",
+  ["DenyServiceExternalIPs is off by default"] = "DenyServiceExternalIPs 默认未启用",
+  ["EventRateLimit is off by default"] = "EventRateLimit 默认未启用",
+  ["NodeRestriction is not in the default set"] = "NodeRestriction 不在默认启用的插件中",
+  ["false (every controller shares the controller manager's own credentials)"] =
+    "false（所有控制器共用 controller-manager 自身的凭据）",
+  ["the default is AlwaysAllow"] = "默认为 AlwaysAllow",
+  ["true (anonymous requests allowed)"] = "true（允许匿名请求）",
+  ["true (projected tokens are extended to one year)"] = "true（投射令牌有效期会被延长到一年）",
+  ["a CA file"] = "CA 文件",
+  ["a CA used only by etcd"] = "etcd 专用的 CA",
+  ["a dedicated etcd CA"] = "etcd 专用的 CA",
+  ["a policy file"] = "审计策略文件",
+  ["false or unset"] = "false 或不设置",
+  ["e.g. Node,RBAC"] = "如 Node,RBAC",
+  ["no AlwaysAllow, e.g. Node,RBAC"] = "不含 AlwaysAllow，如 Node,RBAC",
+  ["at least 1"] = "至少 1",
+  ["CNI files"] = "CNI 配置文件",
+  ["admin kubeconfig"] = "管理员 kubeconfig 文件",
+  ["PKI files"] = "PKI 目录下的文件",
+  ["PKI certificates"] = "PKI 证书文件",
+  ["PKI private keys"] = "PKI 私钥文件",
+  ["kubelet service files"] = "kubelet 服务文件",
+  ["owned by root:root"] = "属主为 root:root",
+  ["mode 0644 or stricter"] = "权限不宽于 0644",
+  ["mode 0600 or stricter"] = "权限不宽于 0600",
+}
+-- The Chinese name of a ctx.effective source ("flag", "config", "default").
+local SOURCE_ZH = { flag = "启动参数", config = "配置文件", default = "默认值" }
+function M.src_zh(source)
+  return SOURCE_ZH[source] or tostring(source)
+end
+
+-- The Chinese of a phrase from a rule spec (the phrase itself when there is none).
+-- Phrases translated inside longer texts (reasons rules build from parts), in this order.
+local PHRASES = {
+  { "kube-proxy runs as a Pod and reads its kubeconfig from a ConfigMap/volume, not from a host "
+    .. "file", "kube-proxy 以 Pod 方式运行，从 ConfigMap/卷读取 kubeconfig，而不是主机上的文件" },
+  { "kube-proxy does not run on this node", "kube-proxy 未在本节点运行" },
+  { " (kubeconfig.conf of the kube-system/kube-proxy ConfigMap)",
+    "（kube-system/kube-proxy ConfigMap 中的 kubeconfig.conf）" },
+  { "the kube-proxy kubeconfig was not collected (looked for ", "未采集到 kube-proxy 的 kubeconfig（查找了 " },
+  { "the kube-proxy kubeconfig ", "kube-proxy 的 kubeconfig " },
+  { " is not on the host: ", " 不在主机上：" },
+  { " was not collected", " 未被采集" },
+}
+
+function M.zh(text)
+  if text == nil then return nil end
+  if ZH[text] ~= nil then return ZH[text] end
+  local out, hit = tostring(text), false
+  for _, p in ipairs(PHRASES) do
+    local i = out:find(p[1], 1, true)
+    if i ~= nil then
+      out = out:sub(1, i - 1) .. p[2] .. out:sub(i + #p[1])
+      hit = true
+    end
+  end
+  if hit then return (out:gsub("%)$", "）")) end
+  local head, note = tostring(text):match("^(.-) %[ACK deviation: (.-)%]$")
+  if head ~= nil then return M.zh(head) .. "（ACK 基准差异：" .. M.zh(note) .. "）" end
+  return text
+end
 
 local function dig(v, ...)
   local keys = { ... }
@@ -109,9 +209,17 @@ function M.is_ack(s, ctx)
   return false
 end
 
--- " [ACK: text]" when the cluster is ACK, else "".
+-- " [ACK deviation: text]" when the cluster is ACK, else "".
 function M.ack_note(s, ctx, text)
   if text ~= nil and M.is_ack(s, ctx) then return " [ACK deviation: " .. text .. "]" end
+  return ""
+end
+
+-- The same note in Chinese: "（ACK 基准差异：...）".
+function M.ack_note_zh(s, ctx, text, zh)
+  if text ~= nil and M.is_ack(s, ctx) then
+    return "（ACK 基准差异：" .. (zh or M.zh(text)) .. "）"
+  end
   return ""
 end
 
@@ -172,8 +280,8 @@ end
 
 -- The `na` result with the reason for the representative node of a managed control plane.
 function M.managed_na(s, ctx)
-  if M.is_ack(s, ctx) then return ctx.na(M.ACK_MANAGED_REASON) end
-  return ctx.na(M.MANAGED_REASON)
+  if M.is_ack(s, ctx) then return ctx.na(M.msg(M.ACK_MANAGED_REASON, M.ACK_MANAGED_REASON_ZH)) end
+  return ctx.na(M.msg(M.MANAGED_REASON, M.MANAGED_REASON_ZH))
 end
 
 -- applies() of worker-node rules (section 4): every node that runs a kubelet (not virtual).
@@ -240,32 +348,40 @@ end
 -- benchmark uses instead (shown as a deviation, the verdict stays the CIS one).
 function M.mode_result(s, ctx, path, entry, max, ack_max)
   local mode = entry.mode
-  if mode == nil then return ctx.error("the mode of " .. path .. " was not collected") end
+  if mode == nil then
+    return ctx.error(M.msg("the mode of " .. path .. " was not collected",
+      "未采集到 " .. path .. " 的权限"))
+  end
   local evidence = { path = path, mode = mode, expected = max .. " or stricter",
                      owner = entry.owner, group = entry.group }
   if ctx.mode_at_most(mode, max) then
-    return ctx.pass(string.format("%s has mode %s (%s or stricter)", path, mode, max), evidence)
+    return ctx.pass(M.msg(string.format("%s has mode %s (%s or stricter)", path, mode, max),
+      string.format("%s 的权限为 %s（不宽于 %s）", path, mode, max)), evidence)
   end
-  local note = ""
+  local note, note_zh = "", ""
   if ack_max ~= nil and ctx.mode_at_most(mode, ack_max) then
     note = M.ack_note(s, ctx, "the ACK benchmark accepts " .. ack_max .. " for this file")
+    note_zh = M.ack_note_zh(s, ctx, "ack", "ACK 基准允许该文件权限为 " .. ack_max)
   end
-  return ctx.fail(string.format("%s has mode %s, expected %s or stricter%s", path, mode, max,
-                                note), evidence)
+  return ctx.fail(M.msg(string.format("%s has mode %s, expected %s or stricter%s", path, mode, max,
+                                      note),
+    string.format("%s 的权限为 %s，应为 %s 或更严格%s", path, mode, max, note_zh)), evidence)
 end
 
 -- Result for "the file is owned by user:group".
 function M.owner_result(ctx, path, entry, user, group)
   if entry.owner == nil or entry.group == nil then
-    return ctx.error("the owner of " .. path .. " was not collected")
+    return ctx.error(M.msg("the owner of " .. path .. " was not collected",
+      "未采集到 " .. path .. " 的属主"))
   end
   local actual = tostring(entry.owner) .. ":" .. tostring(entry.group)
   local evidence = { path = path, owner = actual, expected = user .. ":" .. group }
   if M.owned_by(entry.owner, user) and M.owned_by(entry.group, group) then
-    return ctx.pass(string.format("%s is owned by %s", path, actual), evidence)
+    return ctx.pass(M.msg(string.format("%s is owned by %s", path, actual),
+      string.format("%s 的属主为 %s", path, actual)), evidence)
   end
-  return ctx.fail(string.format("%s is owned by %s, expected %s:%s", path, actual, user, group),
-                  evidence)
+  return ctx.fail(M.msg(string.format("%s is owned by %s, expected %s:%s", path, actual, user, group),
+    string.format("%s 的属主为 %s，应为 %s:%s", path, actual, user, group)), evidence)
 end
 
 -- Check every existing file of `paths` with `test(entry) -> ok, shown`. Returns a result or nil
@@ -278,20 +394,29 @@ function M.files_result(ctx, files, paths, what, expected, test)
       absent = absent + 1
     elseif entry ~= nil then
       local ok, shown = test(entry)
-      if ok == nil then return ctx.error(shown .. " of " .. path .. " was not collected") end
+      if ok == nil then
+        return ctx.error(M.msg(shown .. " of " .. path .. " was not collected",
+          "未采集到 " .. path .. " 的" .. (shown == "the mode" and "权限"
+            or shown == "the owner" and "属主" or shown)))
+      end
       found[#found + 1] = path .. " (" .. shown .. ")"
       if not ok then bad[#bad + 1] = path .. " (" .. shown .. ")" end
     end
   end
   if #found == 0 then
-    if absent > 0 then return ctx.na("no " .. what .. " on this node") end
-    return ctx.error(what .. " not collected (looked for " .. M.join(paths) .. ")")
+    if absent > 0 then
+      return ctx.na(M.msg("no " .. what .. " on this node", "本节点上没有" .. M.zh(what)))
+    end
+    return ctx.error(M.msg(what .. " not collected (looked for " .. M.join(paths) .. ")",
+      "未采集到" .. M.zh(what) .. "（查找了 " .. M.join(paths) .. "）"))
   end
   local evidence = { files = found, expected = expected }
   if #bad > 0 then
-    return ctx.fail(what .. ": " .. M.shorten(bad) .. ", expected " .. expected, evidence)
+    return ctx.fail(M.msg(what .. ": " .. M.shorten(bad) .. ", expected " .. expected,
+      M.zh(what) .. "：" .. M.shorten(bad) .. "，要求：" .. M.zh(expected)), evidence)
   end
-  return ctx.pass(what .. " " .. expected .. ": " .. M.shorten(found), evidence)
+  return ctx.pass(M.msg(what .. " " .. expected .. ": " .. M.shorten(found),
+    M.zh(what) .. "符合要求（" .. M.zh(expected) .. "）：" .. M.shorten(found)), evidence)
 end
 
 -- Plain sorted array of the collected paths under `dir` ("/etc/kubernetes/pki") matching the
@@ -512,8 +637,9 @@ end
 function M.exempt_na(ctx, s)
   local list = ctx.param("exempt_namespaces")
   if M.contains(list, s.namespace) then
-    return ctx.na("exempt: namespace " .. tostring(s.namespace)
-      .. " is listed in exempt_namespaces")
+    return ctx.na(M.msg("exempt: namespace " .. tostring(s.namespace)
+      .. " is listed in exempt_namespaces",
+      "豁免：命名空间 " .. tostring(s.namespace) .. " 在豁免列表（exempt_namespaces）中"))
   end
   return nil
 end
@@ -552,14 +678,18 @@ end
 
 function M.flag_check(s, ctx, spec)
   if M.managed(s, ctx) then return M.managed_na(s, ctx) end
+  local msg = M.msg
   local argv = M.argv(s, spec.process)
   if argv == nil then
     if spec.optional then
-      return ctx.na(spec.process .. " does not run on this node")
+      return ctx.na(msg(spec.process .. " does not run on this node",
+        spec.process .. " 未在本节点运行"))
     end
-    return ctx.error(spec.process .. " process not found on this control-plane node")
+    return ctx.error(msg(spec.process .. " process not found on this control-plane node",
+      "在本控制面节点上未找到 " .. spec.process .. " 进程"))
   end
   local note = M.ack_note(s, ctx, spec.ack)
+  local note_zh = M.ack_note_zh(s, ctx, spec.ack)
   local kind = spec.kind
   local dashed = "--" .. tostring(spec.flag)
   -- What to verify by hand when the value may live in a file that is not collected, or nil.
@@ -567,16 +697,19 @@ function M.flag_check(s, ctx, spec)
     if spec.authz_config then
       local config = ctx.flag(argv, "authorization-config")
       if config ~= nil then
-        return "authorization is configured in " .. config
-          .. " (--authorization-config); verify " .. spec.manual_what
+        return msg("authorization is configured in " .. config
+          .. " (--authorization-config); verify " .. spec.manual_what,
+          "授权通过 " .. config .. "（--authorization-config）配置，请人工核查" .. M.zh(spec.manual_what))
       end
     end
     if spec.config_file ~= nil then
       local file = ctx.flag(argv, spec.config_file)
       if file ~= nil then
-        return dashed .. " is not on the command line; " .. spec.process
+        return msg(dashed .. " is not on the command line; " .. spec.process
           .. " reads " .. file .. " (--" .. spec.config_file .. "), which is not collected: "
-          .. "verify the setting there"
+          .. "verify the setting there",
+          "启动参数中没有 " .. dashed .. "；" .. spec.process .. " 读取的配置文件 " .. file
+          .. "（--" .. spec.config_file .. "）未被采集，请在该文件中人工核查此项设置")
       end
     end
     return nil
@@ -596,70 +729,96 @@ function M.flag_check(s, ctx, spec)
     if #missing > 0 then
       local what = unset_manual()
       if what ~= nil then return ctx.manual(what) end
-      return ctx.fail("not set: " .. M.join(missing) .. note, evidence)
+      return ctx.fail(msg("not set: " .. M.join(missing) .. note,
+        "未设置：" .. M.join(missing) .. note_zh), evidence)
     end
-    return ctx.pass(M.join(shown), evidence)
+    return ctx.pass(msg(M.join(shown), "已设置：" .. M.join(shown)), evidence)
   end
 
   local v, source = flag_value(ctx, s, argv, spec, spec.flag)
   local shown = v ~= nil and (dashed .. "=" .. tostring(v)) or (dashed .. " not set")
-  if source ~= nil and source ~= "flag" then shown = shown .. " (" .. source .. ")" end
+  local shown_zh = v ~= nil and (dashed .. "=" .. tostring(v)) or ("未设置 " .. dashed)
+  if source ~= nil and source ~= "flag" then
+    shown = shown .. " (" .. source .. ")"
+    shown_zh = shown_zh .. "（" .. source:gsub("^env ", "环境变量 ") .. "）"
+  end
   local evidence = { flag = dashed, actual = v ~= nil and v or "unset", expected = spec.expected }
   if v == nil then
     local what = unset_manual()
     if what ~= nil then return ctx.manual(what) end
   end
+  local expected_zh = M.zh(spec.expected)
 
   if kind == "absent" then
-    if v == nil then return ctx.pass(dashed .. " is not set", evidence) end
-    return ctx.fail(shown .. ": expected the flag not to be set" .. note, evidence)
+    if v == nil then return ctx.pass(msg(dashed .. " is not set", "未设置 " .. dashed), evidence) end
+    return ctx.fail(msg(shown .. ": expected the flag not to be set" .. note,
+      shown_zh .. "：该参数不应设置" .. note_zh), evidence)
   elseif kind == "eq" or kind == "noteq" then
     if v == nil then
       if spec.unset == "pass" then
-        return ctx.pass(dashed .. " not set; the default is " .. spec.default, evidence)
+        return ctx.pass(msg(dashed .. " not set; the default is " .. spec.default,
+          "未设置 " .. dashed .. "，默认值为 " .. M.zh(spec.default)), evidence)
       end
-      return ctx.fail(dashed .. " is not set; the default is " .. spec.default
-        .. ", expected " .. spec.expected .. note, evidence)
+      return ctx.fail(msg(dashed .. " is not set; the default is " .. spec.default
+        .. ", expected " .. spec.expected .. note,
+        "未设置 " .. dashed .. "，默认值为 " .. M.zh(spec.default) .. "，应为 " .. expected_zh
+        .. note_zh), evidence)
     end
     local same = tostring(v):lower() == tostring(spec.value):lower()
-    if (kind == "eq") == same then return ctx.pass(shown, evidence) end
-    return ctx.fail(shown .. ", expected " .. spec.expected .. note, evidence)
+    if (kind == "eq") == same then return ctx.pass(msg(shown, shown_zh .. "，符合要求"), evidence) end
+    return ctx.fail(msg(shown .. ", expected " .. spec.expected .. note,
+      shown_zh .. "，应为 " .. expected_zh .. note_zh), evidence)
   elseif kind == "has" or kind == "nothave" then
     local list = M.split_csv(v)
     local has = M.contains(list, spec.token)
     if v == nil then
       if kind == "nothave" then
-        return ctx.pass(dashed .. " not set, so it does not list " .. spec.token, evidence)
+        return ctx.pass(msg(dashed .. " not set, so it does not list " .. spec.token,
+          "未设置 " .. dashed .. "，因此不包含 " .. spec.token), evidence)
       end
-      return ctx.fail(dashed .. " is not set" .. (spec.default and ("; " .. spec.default) or "")
-        .. ", expected it to include " .. spec.token .. note, evidence)
+      return ctx.fail(msg(dashed .. " is not set" .. (spec.default and ("; " .. spec.default) or "")
+        .. ", expected it to include " .. spec.token .. note,
+        "未设置 " .. dashed .. (spec.default and ("（" .. M.zh(spec.default) .. "）") or "")
+        .. "，应包含 " .. spec.token .. note_zh), evidence)
     end
-    if kind == "has" and has then return ctx.pass(shown, evidence) end
-    if kind == "nothave" and not has then return ctx.pass(shown, evidence) end
+    if kind == "has" and has then return ctx.pass(msg(shown, shown_zh .. "，符合要求"), evidence) end
+    if kind == "nothave" and not has then return ctx.pass(msg(shown, shown_zh .. "，符合要求"), evidence) end
     if kind == "has" then
-      return ctx.fail(shown .. " does not include " .. spec.token .. note, evidence)
+      return ctx.fail(msg(shown .. " does not include " .. spec.token .. note,
+        shown_zh .. "，未包含 " .. spec.token .. note_zh), evidence)
     end
-    return ctx.fail(shown .. " includes " .. spec.token .. note, evidence)
+    return ctx.fail(msg(shown .. " includes " .. spec.token .. note,
+      shown_zh .. "，包含了不应启用的 " .. spec.token .. note_zh), evidence)
   elseif kind == "gte" then
     local min = ctx.param(spec.param)
     evidence.expected = ">= " .. tostring(min)
     if v == nil then
-      return ctx.fail(dashed .. " is not set, expected >= " .. tostring(min) .. note, evidence)
+      return ctx.fail(msg(dashed .. " is not set, expected >= " .. tostring(min) .. note,
+        "未设置 " .. dashed .. "，应不小于 " .. tostring(min) .. note_zh), evidence)
     end
     local n = tonumber(v)
     if n == nil then
-      return ctx.fail(shown .. " is not a number, expected >= " .. tostring(min) .. note, evidence)
+      return ctx.fail(msg(shown .. " is not a number, expected >= " .. tostring(min) .. note,
+        shown_zh .. " 不是数值，应为不小于 " .. tostring(min) .. " 的数值" .. note_zh), evidence)
     end
-    if n >= min then return ctx.pass(shown .. " (>= " .. tostring(min) .. ")", evidence) end
-    return ctx.fail(shown .. ", expected >= " .. tostring(min) .. note, evidence)
+    if n >= min then
+      return ctx.pass(msg(shown .. " (>= " .. tostring(min) .. ")",
+        shown_zh .. "（不小于 " .. tostring(min) .. "）"), evidence)
+    end
+    return ctx.fail(msg(shown .. ", expected >= " .. tostring(min) .. note,
+      shown_zh .. "，应不小于 " .. tostring(min) .. note_zh), evidence)
   elseif kind == "loopback" then
     evidence.expected = "127.0.0.1"
     if v == nil then
-      return ctx.fail(dashed .. " is not set; the default 0.0.0.0 listens on every interface, "
-        .. "expected 127.0.0.1" .. note, evidence)
+      return ctx.fail(msg(dashed .. " is not set; the default 0.0.0.0 listens on every interface, "
+        .. "expected 127.0.0.1" .. note,
+        "未设置 " .. dashed .. "，默认值 0.0.0.0 会监听所有网卡，应为 127.0.0.1" .. note_zh), evidence)
     end
-    if v == "127.0.0.1" or v == "::1" or v == "localhost" then return ctx.pass(shown, evidence) end
-    return ctx.fail(shown .. ", expected 127.0.0.1" .. note, evidence)
+    if v == "127.0.0.1" or v == "::1" or v == "localhost" then
+      return ctx.pass(msg(shown, shown_zh .. "（仅监听本地回环地址）"), evidence)
+    end
+    return ctx.fail(msg(shown .. ", expected 127.0.0.1" .. note,
+      shown_zh .. "，应为 127.0.0.1" .. note_zh), evidence)
   end
   return ctx.error("unknown check kind " .. tostring(kind))
 end
@@ -677,37 +836,170 @@ end
 -- }
 function M.file_check(s, ctx, spec)
   if spec.cp and M.managed(s, ctx) then return M.managed_na(s, ctx) end
+  local msg = M.msg
   local files = s.facts.files
+  local what_zh = M.zh(spec.what)
   local path, entry
   if spec.path ~= nil then
     local why
     path, why = spec.path(s, ctx)
-    if path == nil then return ctx.na(why) end
+    if path == nil then return ctx.na(msg(why, M.zh(why))) end
     entry = files[path]
     if entry == nil then
-      return ctx.error("the " .. spec.what .. " " .. path .. " was not collected")
+      return ctx.error(msg("the " .. spec.what .. " " .. path .. " was not collected",
+        "未采集到" .. what_zh .. " " .. path))
     end
     if entry.exists == false then
       if spec.missing_is_error then
-        return ctx.error("the " .. spec.what .. " " .. path .. " does not exist")
+        return ctx.error(msg("the " .. spec.what .. " " .. path .. " does not exist",
+          what_zh .. " " .. path .. " 不存在"))
       end
-      return ctx.na(path .. " does not exist" .. (spec.absent and (": " .. spec.absent) or ""))
+      return ctx.na(msg(path .. " does not exist" .. (spec.absent and (": " .. spec.absent) or ""),
+        path .. " 不存在" .. (spec.absent and ("：" .. M.zh(spec.absent)) or "")))
     end
   else
     local state
     state, path, entry = M.find_file(files, spec.candidates)
     if state == "absent" then
-      return ctx.na((spec.absent or ("no " .. spec.what .. " on this node")) .. ": " .. path
-        .. " does not exist")
+      return ctx.na(msg((spec.absent or ("no " .. spec.what .. " on this node")) .. ": " .. path
+        .. " does not exist",
+        (spec.absent and M.zh(spec.absent) or ("本节点上没有" .. what_zh)) .. "：" .. path
+        .. " 不存在"))
     elseif state == "unknown" then
-      return ctx.error("the " .. spec.what .. " was not collected (looked for "
-        .. M.join(spec.candidates) .. ")")
+      return ctx.error(msg("the " .. spec.what .. " was not collected (looked for "
+        .. M.join(spec.candidates) .. ")",
+        "未采集到" .. what_zh .. "（查找了 " .. M.join(spec.candidates) .. "）"))
     end
   end
   if spec.kind == "owner" then
     return M.owner_result(ctx, path, entry, spec.user or "root", spec.group or "root")
   end
   return M.mode_result(s, ctx, path, entry, spec.max, spec.ack_max)
+end
+
+-- ---------------------------------------------------------------------------------------------
+-- Benchmark version
+--
+-- The CIS Kubernetes Benchmark version is chosen from the cluster's Kubernetes minor version with
+-- kube-bench's `version_mapping` (reference ref_cis_k8s.md §1). This pack implements the control
+-- sets of v1.11 and v1.12 (the differences are in §7: 1.2.29 allows the CBC suites in v1.11,
+-- 4.2.15 and the "added capabilities" 5.2.9 exist only in v1.11, v1.11's 5.2.10-5.2.13 are
+-- v1.12's 5.2.9-5.2.12). A cluster whose minor maps to an older benchmark gets v1.11, one newer
+-- than the newest mapped minor gets v1.12 (kube-bench decrements the minor too), an unknown
+-- version gets the newest: each fallback is said in the benchmark rule's message. The rule
+-- parameter `benchmark` ("auto", "1.11" or "1.12") overrides the choice.
+
+M.IMPLEMENTED = { "1.11", "1.12" }
+M.NEWEST = "1.12"
+
+-- kube-bench version_mapping: Kubernetes minor range -> kube-bench profile (cis-<x>).
+local MAPPING = {
+  { 15, 15, "1.5" }, { 16, 18, "1.6" }, { 19, 21, "1.20" }, { 22, 23, "1.23" },
+  { 24, 24, "1.24" }, { 25, 25, "1.7" }, { 26, 26, "1.8" }, { 27, 27, "1.9" },
+  { 28, 28, "1.10" }, { 29, 31, "1.11" }, { 32, 34, "1.12" },
+}
+local FIRST_MINOR, LAST_MINOR = 15, 34
+
+-- "v1.30.2-aliyun.1" -> 1, 30 (nil when unparsable)
+function M.parse_version(v)
+  if type(v) ~= "string" then return nil end
+  local major, minor = v:match("^v?(%d+)%.(%d+)")
+  if major == nil then return nil end
+  return tonumber(major), tonumber(minor)
+end
+
+local function mapped(minor)
+  for _, m in ipairs(MAPPING) do
+    if minor >= m[1] and minor <= m[2] then return m[3], m end
+  end
+  return nil
+end
+
+-- The benchmark applied to the subject's cluster:
+--   { version = "1.12", cluster = "v1.33.1" | nil, exact = bool, en = "...", zh = "..." }
+-- `override` is the rule parameter `benchmark` ("auto" or "" = choose from the cluster).
+function M.benchmark(s, override)
+  local cluster = dig(s, "cluster", "version")
+  if cluster == "" then cluster = nil end
+  local shown = cluster or "(version unknown)"
+  local shown_zh = cluster or "（版本未知）"
+  if override ~= nil and override ~= "" and override ~= "auto" then
+    local v = tostring(override):gsub("^v", "")
+    if M.contains(M.IMPLEMENTED, v) then
+      return { version = v, cluster = cluster, exact = true, override = true,
+        en = string.format("CIS Kubernetes Benchmark v%s applied to cluster %s (set by the "
+          .. "profile parameter benchmark=%s)", v, shown, tostring(override)),
+        zh = string.format("对集群 %s 采用 CIS Kubernetes Benchmark v%s（由 profile 参数 "
+          .. "benchmark=%s 指定）", shown_zh, v, tostring(override)) }
+    end
+    return { version = M.NEWEST, cluster = cluster, exact = false, invalid = tostring(override),
+      en = string.format("the profile parameter benchmark=%s names no implemented version "
+        .. "(%s); CIS Kubernetes Benchmark v%s, the newest, applied to cluster %s",
+        tostring(override), M.join(M.IMPLEMENTED), M.NEWEST, shown),
+      zh = string.format("profile 参数 benchmark=%s 不是已实现的版本（%s）；对集群 %s 采用最新的 "
+        .. "CIS Kubernetes Benchmark v%s", tostring(override), M.join(M.IMPLEMENTED), shown_zh,
+        M.NEWEST) }
+  end
+  local major, minor = M.parse_version(cluster)
+  if major == nil or major ~= 1 then
+    local what = cluster == nil and "the cluster version is unknown"
+      or ("the cluster version " .. cluster .. " cannot be parsed")
+    local what_zh = cluster == nil and "集群版本未知" or ("无法解析集群版本 " .. cluster)
+    return { version = M.NEWEST, cluster = cluster, exact = false,
+      en = string.format("%s: CIS Kubernetes Benchmark v%s, the newest, applied; verify that it "
+        .. "fits the cluster", what, M.NEWEST),
+      zh = string.format("%s：采用最新的 CIS Kubernetes Benchmark v%s，请确认其适用于该集群",
+        what_zh, M.NEWEST) }
+  end
+  local k8s = string.format("1.%d", minor)
+  if minor > LAST_MINOR then
+    local v = mapped(LAST_MINOR)
+    return { version = v, cluster = cluster, exact = false,
+      en = string.format("cluster %s (Kubernetes %s) is newer than the newest version a CIS "
+        .. "Kubernetes Benchmark covers (1.%d): v%s, the nearest, applied", cluster, k8s,
+        LAST_MINOR, v),
+      zh = string.format("集群 %s（Kubernetes %s）比 CIS Kubernetes Benchmark 覆盖的最新版本"
+        .. "（1.%d）更新：采用最接近的 v%s", cluster, k8s, LAST_MINOR, v) }
+  end
+  if minor < FIRST_MINOR then
+    return { version = M.IMPLEMENTED[1], cluster = cluster, exact = false,
+      en = string.format("cluster %s (Kubernetes %s) is older than any CIS Kubernetes Benchmark "
+        .. "(1.%d and later): v%s, the oldest this pack implements, applied; results may not "
+        .. "fit this version", cluster, k8s, FIRST_MINOR, M.IMPLEMENTED[1]),
+      zh = string.format("集群 %s（Kubernetes %s）早于所有 CIS Kubernetes Benchmark 覆盖的版本"
+        .. "（1.%d 起）：采用本规则包实现的最早版本 v%s，结果可能与该版本不完全相符", cluster, k8s,
+        FIRST_MINOR, M.IMPLEMENTED[1]) }
+  end
+  local v, range = mapped(minor)
+  local span = range[1] == range[2] and string.format("1.%d", range[1])
+    or string.format("1.%d-1.%d", range[1], range[2])
+  if M.contains(M.IMPLEMENTED, v) then
+    return { version = v, cluster = cluster, exact = true,
+      en = string.format("CIS Kubernetes Benchmark v%s selected for cluster %s (it covers "
+        .. "Kubernetes %s)", v, cluster, span),
+      zh = string.format("根据集群版本 %s 选用 CIS Kubernetes Benchmark v%s（适用于 Kubernetes %s）",
+        cluster, v, span) }
+  end
+  local nearest = M.IMPLEMENTED[1]
+  return { version = nearest, cluster = cluster, exact = false, mapped = v,
+    en = string.format("cluster %s maps to CIS Kubernetes Benchmark cis-%s (Kubernetes %s), "
+      .. "which this pack does not implement: v%s, the nearest implemented, applied",
+      cluster, v, span, nearest),
+    zh = string.format("集群 %s 对应 CIS Kubernetes Benchmark cis-%s（适用于 Kubernetes %s），"
+      .. "本规则包未实现该版本：采用最接近的已实现版本 v%s", cluster, v, span, nearest) }
+end
+
+-- The benchmark version applied to `s` ("1.11" or "1.12"), for rules whose control differs.
+function M.benchmark_version(s, override)
+  return M.benchmark(s, override).version
+end
+
+-- The `na` of a control that the applied benchmark does not have.
+function M.not_in_version(ctx, b, since_en, since_zh)
+  return ctx.na(M.msg(string.format("not a control of CIS Kubernetes Benchmark v%s (%s); "
+    .. "the benchmark applied to this cluster: %s", b.version, since_en, b.en),
+    string.format("CIS Kubernetes Benchmark v%s 中没有该检查项（%s）；本集群适用的基准：%s",
+      b.version, since_zh, b.zh)))
 end
 
 return M

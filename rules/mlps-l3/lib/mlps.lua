@@ -10,6 +10,10 @@ local M = {}
 -- Values
 
 -- Number from a number or a numeric string ("90", " 600 ", "-1"); nil otherwise.
+-- A bilingual finding message for ctx.pass/fail/warn/na/manual/error: the Chinese text is what
+-- an assessor reads in a `--lang zh` report (等保 terminology), the English one the rest.
+function M.msg(en, zh) return { en = en, zh = zh } end
+
 function M.num(v)
   if type(v) == "number" then return v end
   if type(v) == "string" then return tonumber((v:match("^%s*(.-)%s*$"))) end

@@ -20,25 +20,44 @@ int pushNil(lua_State* L) {
   return 1;
 }
 
-int pushResult(lua_State* L, model::Status status, bool needs_message) {
-  if (needs_message && lua_type(L, 1) != LUA_TSTRING && lua_type(L, 1) != LUA_TNUMBER) {
-    return luaL_error(L, "ctx.%s needs a message saying why", model::statusName(status));
+// The message argument: a string (English, or language-neutral), or a bilingual table
+// {en = "...", zh = "..."} whose `zh` is optional (reports fall back to `en`). Pushes the
+// English text and the Chinese text (nil when none); raises for a malformed message.
+void pushMessage(lua_State* L, model::Status status, bool needs_message) {
+  const int type = lua_type(L, 1);
+  if (type == LUA_TTABLE) {
+    const int en_type = lua_getfield(L, 1, "en");
+    if (en_type != LUA_TSTRING && !(en_type == LUA_TNIL && !needs_message)) {
+      luaL_error(L, "ctx.%s: a bilingual message needs an `en` string", model::statusName(status));
+    }
+    if (en_type == LUA_TNIL) lua_pop(L, 1), lua_pushliteral(L, "");
+    const int zh_type = lua_getfield(L, 1, "zh");
+    if (zh_type != LUA_TSTRING && zh_type != LUA_TNIL) {
+      luaL_error(L, "ctx.%s: the `zh` of a bilingual message must be a string",
+                 model::statusName(status));
+    }
+    return;
   }
-  const int nargs = lua_gettop(L);
-  lua_pushlightuserdata(L, resultSentinel());
-  lua_pushinteger(L, static_cast<lua_Integer>(status));
-  if (nargs >= 1 && !lua_isnil(L, 1)) {
-    lua_pushvalue(L, 1);
-    if (lua_type(L, -1) != LUA_TSTRING) luaL_tolstring(L, -1, nullptr), lua_remove(L, -2);
+  if (needs_message && type != LUA_TSTRING && type != LUA_TNUMBER) {
+    luaL_error(L, "ctx.%s needs a message saying why", model::statusName(status));
+  }
+  if (type != LUA_TNONE && type != LUA_TNIL) {
+    luaL_tolstring(L, 1, nullptr);
   } else {
     lua_pushliteral(L, "");
   }
-  if (nargs >= 2) {
-    lua_pushvalue(L, 2);
-  } else {
-    lua_pushnil(L);
-  }
-  return 4;
+  lua_pushnil(L);
+}
+
+// Results are (sentinel, status, message, evidence, message_zh); lua_state.cpp reads them.
+int pushResult(lua_State* L, model::Status status, bool needs_message) {
+  lua_settop(L, 2);  // message, evidence (nil when not given)
+  lua_pushlightuserdata(L, resultSentinel());
+  lua_pushinteger(L, static_cast<lua_Integer>(status));
+  pushMessage(L, status, needs_message);  // en, zh
+  lua_pushvalue(L, 2);                    // evidence
+  lua_rotate(L, -2, 1);                   // ..., en, evidence, zh
+  return 5;
 }
 
 int ctxPass(lua_State* L) { return pushResult(L, model::Status::kPass, false); }

@@ -50,6 +50,7 @@ std::vector<model::Finding> evaluateUnit(LuaSandbox& sandbox, const Selection& s
       f.status = outcome.status;
       f.severity = rule.severity;
       f.message = std::move(outcome.message);
+      f.message_zh = std::move(outcome.message_zh);
       f.evidence = std::move(outcome.evidence);
       f.duration_us = std::chrono::duration_cast<std::chrono::microseconds>(
                           std::chrono::steady_clock::now() - start)

@@ -682,6 +682,12 @@ CheckOutcome LuaSandbox::evaluate(std::size_t index, const model::Snapshot& snap
       if (nres >= 4 && !lua_isnil(L, top + 4)) {
         out.evidence = luaToJson(L, top + 4, impl.limits.max_evidence_bytes);
       }
+      // The Chinese message of a bilingual result ({en = ..., zh = ...}, ctx_api.cpp).
+      if (nres >= 5 && lua_type(L, top + 5) == LUA_TSTRING) {
+        const char* zh = lua_tolstring(L, top + 5, &len);
+        out.message_zh.assign(zh, std::min(len, impl.limits.max_message_bytes));
+        if (len > impl.limits.max_message_bytes) out.message_zh += "…";
+      }
     }
   }
   lua_settop(L, top);

@@ -100,4 +100,9 @@ std::optional<Scope> parseScope(std::string_view name) noexcept {
   return std::nullopt;
 }
 
+const std::string& messageIn(const Finding& finding, std::string_view lang) noexcept {
+  if (lang == "zh" && !finding.message_zh.empty()) return finding.message_zh;
+  return finding.message;
+}
+
 }  // namespace kpatrol::model

@@ -115,7 +115,8 @@ struct FindingWriter::Impl {
         .text(f.message)
         .text(evidence)
         .text(f.waiver)
-        .integer(f.duration_us);
+        .integer(f.duration_us)
+        .text(f.message_zh);
     int rc = binder.rc();
     if (rc == SQLITE_OK) {
       rc = sqlite3_step(insert.get());
@@ -205,7 +206,7 @@ Result<std::unique_ptr<FindingWriter>> FindingWriter::start(const std::filesyste
   }
   auto insert = conn->prepare(
       "INSERT INTO findings (scan_id, seq, rule_id, subject, scope, status, severity, message, "
-      "evidence_json, waiver, duration_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "evidence_json, waiver, duration_us, message_zh) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       what);
   if (!insert) return std::move(insert).error();
   auto impl = std::make_unique<Impl>(std::move(conn).value(), std::move(insert).value(), scan_id,

@@ -135,6 +135,11 @@ CREATE TABLE waivers (
 );
 CREATE INDEX waivers_by_scan ON waivers(scan_id);
 )sql",
+    // 2: bilingual finding messages. The Chinese text of a finding; '' = the rule gave none
+    // (readers show `message`). Rows of older scans get ''.
+    R"sql(
+ALTER TABLE findings ADD COLUMN message_zh TEXT NOT NULL DEFAULT '';
+)sql",
 };
 static_assert(std::size(kMigrations) == kStoreSchemaVersion,
               "kStoreSchemaVersion must equal the number of migrations");
@@ -467,9 +472,13 @@ std::string columnText(sqlite3_stmt* stmt, int column) {
 // Store
 
 struct Store::Impl {
-  Impl(Connection c, bool ro) : conn(std::move(c)), read_only(ro) {}
+  Impl(Connection c, bool ro, std::int64_t version)
+      : conn(std::move(c)), read_only(ro), schema_version(version) {}
   Connection conn;
   const bool read_only;
+  // The file's schema version: a read-only store may be older than this build (it is never
+  // migrated), so readers select only the columns that version has.
+  const std::int64_t schema_version;
 
   /// Runs `insert` once per item inside one transaction, reusing one prepared statement.
   template <typename Item, typename BindFn>
@@ -521,8 +530,8 @@ Result<std::unique_ptr<Store>> Store::open(const fs::path& path) {
   auto conn = Connection::open(path, Connection::Role::kStore);
   if (!conn) return std::move(conn).error();
   if (auto st = migrate(*conn); !st) return std::move(st).error();
-  return std::unique_ptr<Store>(
-      new Store(std::make_unique<Impl>(std::move(conn).value(), /*ro=*/false)));
+  return std::unique_ptr<Store>(new Store(std::make_unique<Impl>(
+      std::move(conn).value(), /*ro=*/false, static_cast<std::int64_t>(kStoreSchemaVersion))));
 }
 
 Result<std::unique_ptr<Store>> Store::openReadOnly(const fs::path& path) {
@@ -537,14 +546,15 @@ Result<std::unique_ptr<Store>> Store::openReadOnly(const fs::path& path) {
                          " was created by a newer kpatrol (this build knows version " +
                          std::to_string(known) + "); upgrade kpatrol or use another database");
   }
-  if (*version < known) {
+  // Version 1 (before bilingual messages) is read as it is: its findings have no Chinese text.
+  if (*version < 1) {
     return makeError(Errc::kUnsupported,
                      path.string() + ": schema version " + std::to_string(*version) +
                          " is older than this build's (" + std::to_string(known) +
                          "); run `kpatrol scan` once to upgrade it, then read it");
   }
   return std::unique_ptr<Store>(
-      new Store(std::make_unique<Impl>(std::move(conn).value(), /*ro=*/true)));
+      new Store(std::make_unique<Impl>(std::move(conn).value(), /*ro=*/true, *version)));
 }
 
 const fs::path& Store::path() const noexcept { return impl_->conn.path(); }
@@ -750,8 +760,11 @@ Result<std::vector<model::Finding>> Store::findings(std::int64_t scan_id) const 
   const std::string what = "reading findings of scan " + std::to_string(scan_id);
   std::vector<model::Finding> out;
   auto st = impl_->forEachRow(
-      "SELECT seq, rule_id, subject, scope, status, severity, message, evidence_json, waiver, "
-      "duration_us FROM findings WHERE scan_id = ? ORDER BY seq",
+      impl_->schema_version >= 2
+          ? "SELECT seq, rule_id, subject, scope, status, severity, message, evidence_json, "
+            "waiver, duration_us, message_zh FROM findings WHERE scan_id = ? ORDER BY seq"
+          : "SELECT seq, rule_id, subject, scope, status, severity, message, evidence_json, "
+            "waiver, duration_us, '' FROM findings WHERE scan_id = ? ORDER BY seq",
       scan_id, what, [&](sqlite3_stmt* stmt) -> Status {
         model::Finding f;
         f.seq = static_cast<std::uint64_t>(sqlite3_column_int64(stmt, 0));
@@ -781,6 +794,7 @@ Result<std::vector<model::Finding>> Store::findings(std::int64_t scan_id) const 
         }
         f.waiver = detail::columnText(stmt, 8);
         f.duration_us = sqlite3_column_int64(stmt, 9);
+        f.message_zh = detail::columnText(stmt, 10);
         out.push_back(std::move(f));
         return okStatus();
       });

@@ -260,3 +260,37 @@ TEST_CASE("sandbox: evidence is converted with a size cap and valid UTF-8") {
   CHECK(dumped.size() < 4096);
   CHECK(f->evidence.value("_truncated", false));
 }
+
+TEST_CASE("sandbox: bilingual messages { en, zh }; plain strings keep working") {
+  auto findings = runRules({
+      {"a_both.lua",
+       ruleSource("t/a_both", "return ctx.fail({ en = 'weak', zh = '弱口令' }, { n = 1 })")},
+      {"b_en.lua", ruleSource("t/b_en", "return ctx.warn({ en = 'english only' })")},
+      {"c_plain.lua", ruleSource("t/c_plain", "return ctx.na('plain')")},
+      {"d_no_en.lua", ruleSource("t/d_no_en", "return ctx.fail({ zh = '只有中文' })")},
+      {"e_bad_zh.lua", ruleSource("t/e_bad_zh", "return ctx.fail({ en = 'x', zh = 42 })")},
+      {"f_pass.lua", ruleSource("t/f_pass", "return ctx.pass({ en = 'ok', zh = '正常' })")},
+  });
+  const auto* both = findingFor(findings, "t/a_both");
+  REQUIRE(both != nullptr);
+  CHECK(both->status == model::Status::kFail);
+  CHECK(both->message == "weak");
+  CHECK(both->message_zh == "弱口令");
+  CHECK(both->evidence["n"] == 1);
+  CHECK(model::messageIn(*both, "zh") == "弱口令");
+  CHECK(model::messageIn(*both, "en") == "weak");
+  const auto* en = findingFor(findings, "t/b_en");
+  REQUIRE(en != nullptr);
+  CHECK(en->status == model::Status::kWarn);
+  CHECK(en->message_zh.empty());
+  CHECK(model::messageIn(*en, "zh") == "english only");
+  CHECK(findingFor(findings, "t/c_plain")->message == "plain");
+  CHECK(findingFor(findings, "t/c_plain")->message_zh.empty());
+  const auto* no_en = findingFor(findings, "t/d_no_en");
+  CHECK(no_en->status == model::Status::kError);
+  CHECK(no_en->message.find("needs an `en` string") != std::string::npos);
+  const auto* bad_zh = findingFor(findings, "t/e_bad_zh");
+  CHECK(bad_zh->status == model::Status::kError);
+  CHECK(bad_zh->message.find("must be a string") != std::string::npos);
+  CHECK(findingFor(findings, "t/f_pass")->message_zh == "正常");
+}

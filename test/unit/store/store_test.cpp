@@ -1042,3 +1042,54 @@ TEST_CASE("query refuses every statement that writes, and the database is unchan
                  "(SELECT count(*) FROM sqlite_schema) FROM scans") == before);
   CHECK_FALSE(fs::exists(other));
 }
+
+TEST_CASE("bilingual messages round-trip; a version-1 database is read and then migrated") {
+  TempDir tmp;
+  const fs::path db = tmp.path() / "results.db";
+  std::int64_t id = 0;
+  {
+    auto store = openStore(db);
+    auto scan = store->beginScan(sampleScan());
+    REQUIRE(scan.ok());
+    id = *scan;
+    Finding zh = makeFinding(0, "r", Status::kFail);
+    zh.message = "anonymous auth is enabled";
+    zh.message_zh = "已启用匿名访问";
+    Finding en_only = makeFinding(1, "r", Status::kPass);
+    auto writer = startWriter(db, id);
+    writer->submit({zh, en_only});
+    REQUIRE(writer->close().ok());
+    auto findings = store->findings(id);
+    REQUIRE(findings.ok());
+    REQUIRE(findings->size() == 2);
+    CHECK((*findings)[0].message_zh == "已启用匿名访问");
+    CHECK(kpatrol::model::messageIn((*findings)[0], "zh") == "已启用匿名访问");
+    CHECK(kpatrol::model::messageIn((*findings)[0], "en") == "anonymous auth is enabled");
+    CHECK((*findings)[1].message_zh.empty());
+    CHECK(kpatrol::model::messageIn((*findings)[1], "zh") == "message 1");  // falls back to English
+  }
+  // The same file as kpatrol wrote it before migration 2: no message_zh column, version 1.
+  rawQuery(db, "ALTER TABLE findings DROP COLUMN message_zh; PRAGMA user_version = 1; SELECT 1");
+  REQUIRE(rawQuery(db, "PRAGMA user_version") == "1");
+  {
+    auto ro = Store::openReadOnly(db);
+    INFO((ro.ok() ? std::string() : ro.error().message));
+    REQUIRE(ro.ok());
+    auto findings = (*ro)->findings(id);
+    REQUIRE(findings.ok());
+    REQUIRE(findings->size() == 2);
+    CHECK((*findings)[0].message == "anonymous auth is enabled");
+    CHECK((*findings)[0].message_zh.empty());
+  }
+  CHECK(rawQuery(db, "PRAGMA user_version") == "1");  // read-only: not migrated
+  {
+    auto store = openStore(db);
+    auto findings = store->findings(id);
+    REQUIRE(findings.ok());
+    REQUIRE(findings->size() == 2);
+    CHECK((*findings)[0].message_zh.empty());
+    CHECK((*findings)[1].status == Status::kPass);
+  }
+  CHECK(rawQuery(db, "PRAGMA user_version") == std::to_string(kStoreSchemaVersion));
+  CHECK(kStoreSchemaVersion == 2);
+}

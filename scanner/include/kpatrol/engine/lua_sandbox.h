@@ -30,6 +30,7 @@ struct SandboxLimits {
 struct CheckOutcome {
   model::Status status = model::Status::kError;
   std::string message;
+  std::string message_zh;  // empty: the rule gave no Chinese message
   model::Json evidence;
   bool applies = true;  // false: the rule's applies() excluded the subject
 };

@@ -34,10 +34,14 @@ struct Finding {
   Scope scope = Scope::kCluster;
   Status status = Status::kError;
   Severity severity = Severity::kMedium;
-  std::string message;
-  Json evidence;       // small JSON value (size-capped by the engine)
-  std::string waiver;  // for waived findings: "owner: reason (expires ...)"
+  std::string message;     // English (or the only text the rule gave)
+  std::string message_zh;  // Chinese; empty when the rule gave none (then `message` is shown)
+  Json evidence;           // small JSON value (size-capped by the engine)
+  std::string waiver;      // for waived findings: "owner: reason (expires ...)"
   std::int64_t duration_us = 0;
 };
+
+/// The message in `lang` ("zh" or anything else = English); Chinese falls back to English.
+const std::string& messageIn(const Finding& finding, std::string_view lang) noexcept;
 
 }  // namespace kpatrol::model

@@ -17,7 +17,7 @@
 
 namespace kpatrol::store {
 
-inline constexpr int kStoreSchemaVersion = 1;
+inline constexpr int kStoreSchemaVersion = 2;
 
 /// Scan lifecycle. Anything but kComplete is an incomplete scan and is never shown as clean:
 /// a scan killed with SIGKILL stays kRunning forever, SIGINT gives kInterrupted.
