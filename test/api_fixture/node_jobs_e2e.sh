@@ -57,6 +57,7 @@ bash "$SRC/fixtures/nodes/prepare-root.sh" kubeadm-master "$T/roots/master" || e
 bash "$SRC/fixtures/nodes/prepare-root.sh" worker "$T/roots/worker" || exit 1
 
 cp -r "$SRC/fixtures/kubeadm" "$T/state"
+mkdir -p "$T/jobs"
 # Four more Nodes: a second worker, one whose Job fails, one whose Job hangs, and an ECI node.
 jq '.items += [
   (.items[1] | .metadata.name = "worker-2" | .metadata.labels["kubernetes.io/hostname"] = "worker-2"),
@@ -71,7 +72,8 @@ jq '.items += [
   --token "$TOKEN" --kpatrol "$KPATROL" \
   --node-root "cp-1=$T/roots/master" --node-root "worker-1=$T/roots/worker" \
   --node-root "worker-2=$T/roots/worker" \
-  --node-behaviour node-fail=fail --node-behaviour node-hang=hang --job-run-ms 1500 \
+  --node-behaviour node-fail=fail --node-behaviour node-hang=hang --job-run-ms 1500 --job-namespace kpatrol-nodes \
+  --job-dump "$T/jobs" \
   >"$T/api.log" 2>&1 &
 API_PID=$!
 for _ in $(seq 300); do [[ -s $T/api.ready ]] && break; sleep 0.1; done
@@ -98,7 +100,7 @@ stats() { curl -sf --cacert "$T/ca.crt" -H "Authorization: Bearer $TOKEN" "https
 # (--validate=false: the fixture serves no OpenAPI document to validate against) ---
 cat >"$T/leftover.json" <<'JOB'
 {"apiVersion": "batch/v1", "kind": "Job",
- "metadata": {"name": "kpatrol-node-worker-1-deadbeef", "namespace": "kpatrol",
+ "metadata": {"name": "kpatrol-node-worker-1-deadbeef", "namespace": "kpatrol-nodes",
    "labels": {"app.kubernetes.io/managed-by": "kpatrol", "kpatrol.io/node-collector": "true",
               "kpatrol.io/run": "interrupted"}},
  "spec": {"backoffLimit": 0, "activeDeadlineSeconds": 3600, "template": {"spec": {
@@ -115,7 +117,7 @@ if command -v kubectl >/dev/null; then
 else
   check "curl plants a leftover Job" curl -sf --cacert "$T/ca.crt" -H "Authorization: Bearer $TOKEN" \
     -H 'Content-Type: application/json' --data-binary @"$T/leftover.json" \
-    "https://127.0.0.1:$PORT/apis/batch/v1/namespaces/kpatrol/jobs" -o /dev/null
+    "https://127.0.0.1:$PORT/apis/batch/v1/namespaces/kpatrol-nodes/jobs" -o /dev/null
 fi
 check "the leftover Job exists before the run" bash -c "[[ \$(stats_out=\$(curl -sf --cacert '$T/ca.crt' -H 'Authorization: Bearer $TOKEN' https://127.0.0.1:$PORT/fixture/node-jobs); jq '.jobs | length' <<<\"\$stats_out\") == 1 ]]"
 
@@ -127,7 +129,7 @@ check "--node-jobs with --manifests is refused (rc=$rc)" bash -c "[[ $rc == 2 ]]
 # --- the scan ---
 START=$(date +%s)
 "$KPATROL" --db "$T/kpatrol.db" --out "$T/reports" --log-level info scan --kubeconfig "$T/kc" \
-  --node-jobs --node-job-concurrency 2 --node-job-timeout 4 --node-job-image registry.example/kpatrol:e2e \
+  --node-jobs --node-job-namespace kpatrol-nodes --node-job-concurrency 2 --node-job-timeout 4 --node-job-image registry.example/kpatrol:e2e \
   >"$T/scan.out" 2>"$T/scan.err"
 RC=$?
 ELAPSED=$(($(date +%s) - START))
@@ -174,15 +176,32 @@ echo "    server: $S"
 check "every Job is deleted after the run (none left on the server)" bash -c "[[ \$(jq '.jobs | length' <<<'$S') == 0 ]]"
 check "5 Jobs created by the scan plus the planted one (6), 6 deleted" \
   bash -c "[[ \$(jq .created <<<'$S') == 6 && \$(jq .deleted <<<'$S') == 6 ]]"
-check "the planted leftover Job was cleaned (logged)" grep -q 'removing leftover node-collection Job kpatrol/kpatrol-node-worker-1-deadbeef' "$T/scan.err"
+check "the planted leftover Job was cleaned (logged)" grep -q 'removing leftover node-collection Job kpatrol-nodes/kpatrol-node-worker-1-deadbeef' "$T/scan.err"
 check "at most 2 Jobs (--node-job-concurrency) existed at once, and 2 did" \
   bash -c "[[ \$(jq .max_existing <<<'$S') == 2 ]]"
 check "the server ran the real kpatrol for the 3 collectable nodes" bash -c "[[ \$(jq .commands_run <<<'$S') -ge 3 ]]"
 check "no Job was refused by the server's shape checks" bash -c "[[ \$(jq .rejected <<<'$S') == 0 ]]"
 if command -v kubectl >/dev/null; then
-  left=$(kubectl --kubeconfig "$T/kc" get jobs -n kpatrol -o name 2>&1)
-  check "kubectl get jobs -n kpatrol: none left ('$left')" test -z "$left"
+  left=$(kubectl --kubeconfig "$T/kc" get jobs -n kpatrol-nodes -o name 2>&1)
+  check "kubectl get jobs -n kpatrol-nodes: none left ('$left')" test -z "$left"
 fi
+
+# kpatrol's own workload rules on the Jobs it created (as the server received them): nothing fails
+# or warns but what deploy/waivers.yaml waives, each with its reason.
+rm -f "$T/jobs/kpatrol-node-worker-1-deadbeef.json"  # the planted one is not kpatrol's
+check "the server kept the 5 Jobs kpatrol created" test "$(ls "$T/jobs" | wc -l)" -eq 5
+"$KPATROL" --db "$T/own.db" --out "$T/own" scan --manifests "$T/jobs" --profile default \
+  --waivers "$SRC/deploy/waivers.yaml" -q 2>"$T/own.err"
+OWN=$(ls "$T"/own/kpatrol-scan-*.json 2>/dev/null | head -1)
+problems=$(jq -r '.findings[] | select(.status == "fail" or .status == "warn")
+  | select(.rule_id != "cis-k8s/5.4.2" and .rule_id != "cis-k8s/5.5.1")
+  | "\(.status) \(.rule_id) \(.subject)"' "$OWN" 2>&1 | sort -u)
+check "kpatrol's rules pass its node Jobs, waivers aside" test -z "$problems"
+[[ -n $problems ]] && printf '%s\n' "$problems" | head -20 | sed 's/^/    /'
+n_waived=$(jq '[.findings[] | select(.status == "waived" and (.subject | startswith("pod/kpatrol-nodes/kpatrol-node-")))] | length' "$OWN" 2>/dev/null)
+check "the node Jobs' privileges are waived, not silently passed ($n_waived findings)" test "${n_waived:-0}" -gt 0
+n_pass=$(jq '[.findings[] | select(.status == "pass" and (.subject | startswith("pod/kpatrol-nodes/kpatrol-node-")))] | length' "$OWN" 2>/dev/null)
+check "the node Jobs' pods were checked by the workload rules ($n_pass pass)" test "${n_pass:-0}" -ge 25
 
 # The token appears nowhere kpatrol wrote.
 check "the token is in no log, report or database" \
