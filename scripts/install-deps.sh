@@ -31,6 +31,7 @@ test_packages=(
                           # SSH collection is tested against real sshd instances on 127.0.0.1
                           # (time: the SSH benchmark's CPU figures)
   openssl curl            # tests generate CAs and certificates; curl checks the fixture server
+  python3-yaml            # the dogfood test reads the RBAC verbs of the rendered deploy/ YAML
   busybox bind9-dnsutils  # the node probe runs under busybox sh too; dig/nslookup for the
                           # DNS resolution probe against a live responder
   mmdebstrap umoci        # the container image is built and smoke-tested without a container
