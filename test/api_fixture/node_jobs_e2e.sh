@@ -207,5 +207,29 @@ check "the node Jobs' pods were checked by the workload rules ($n_pass pass)" te
 check "the token is in no log, report or database" \
   bash -c "! grep -rqaF '$TOKEN' '$T/scan.err' '$T/scan.out' '$T/reports' '$T/kpatrol.db' '$T/api.log'"
 
+# Without the overlay's Role (403 on create): every node gets the reason, naming the overlay;
+# the scan still completes, and no Job is left behind.
+kill "$API_PID" 2>/dev/null
+wait "$API_PID" 2>/dev/null
+rm -f "$T/api.ready"
+"$APISRV" --state "$T/state" --tls-cert "$T/api.crt" --tls-key "$T/api.key" --ready-file "$T/api.ready" \
+  --token "$TOKEN" --kpatrol "$KPATROL" --job-namespace kpatrol-nodes --forbid jobs \
+  >"$T/api2.log" 2>&1 &
+API_PID=$!
+for _ in $(seq 300); do [[ -s $T/api.ready ]] && break; sleep 0.1; done
+PORT=$(cat "$T/api.ready" 2>/dev/null)
+sed -i "s#https://127.0.0.1:[0-9]*#https://127.0.0.1:$PORT#" "$T/kc"
+"$KPATROL" --db "$T/forbid.db" --out "$T/forbid" scan --kubeconfig "$T/kc" --node-jobs \
+  --node-job-namespace kpatrol-nodes -q >/dev/null 2>"$T/forbid.err"
+RC=$?
+FREPORT=$(ls "$T"/forbid/kpatrol-scan-*.json 2>/dev/null | head -1)
+check "403 on Job creation: the scan completes (rc=$RC)" bash -c "[[ $RC -le 1 && -n '$FREPORT' ]]"
+n403=$(jq '[.collection_errors[] | select(.source == "node-job" and (.message | contains("403 Forbidden")) and (.message | contains("overlays/node-jobs")))] | length' "$FREPORT" 2>/dev/null)
+check "403: each of the 5 collectable nodes has the reason, naming the overlay ($n403)" test "${n403:-0}" -eq 5
+S=$(stats)
+check "403: no Job was created" bash -c "[[ \$(jq .created <<<'$S') == 0 ]]"
+check "403: the token is in no log, report or database" \
+  bash -c "! grep -rqaF '$TOKEN' '$T/forbid.err' '$T/forbid' '$T/forbid.db' '$T/api2.log'"
+
 echo "$FAILS failure(s)"
 [[ $FAILS -eq 0 ]]
