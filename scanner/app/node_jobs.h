@@ -71,9 +71,9 @@ NodeJobState nodeJobState(const model::Json& job, const model::Json* pod);
 // --- The flow (node_jobs_flow.cpp) ---
 
 struct NodeJobOptions {
-  bool enabled = false;    // --node-jobs
-  std::string image;       // --node-job-image (default defaultNodeJobImage())
-  std::string namespace_;  // --node-job-namespace (default: the context's or pod's, else kpatrol)
+  bool enabled = false;       // --node-jobs
+  std::string image;          // --node-job-image (default defaultNodeJobImage())
+  std::string namespace_;     // --node-job-namespace (default kpatrol-nodes)
   unsigned concurrency = 10;  // --node-job-concurrency: Jobs in existence at once
   int timeout_seconds = 300;  // --node-job-timeout: per Job, from its creation
   int poll_ms = 1000;

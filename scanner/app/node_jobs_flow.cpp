@@ -340,8 +340,9 @@ void addNodeJobOptions(CLI::App* cmd, NodeJobOptions& o) {
                       defaultNodeJobImage() + ")")
       ->group(group);
   cmd->add_option("--node-job-namespace", o.namespace_,
-                  "namespace the Jobs are created in (default: the pod's namespace in a "
-                  "cluster, else kpatrol)")
+                  "namespace the Jobs are created in (default kpatrol-nodes, as "
+                  "deploy/overlays/node-jobs creates it; its Pod Security level must admit "
+                  "hostPID and hostPath)")
       ->group(group);
   cmd->add_option("--node-job-concurrency", o.concurrency,
                   "Jobs in existence at once (a new one is created as one ends)")
@@ -365,9 +366,9 @@ Result<NodeJobResult> collectNodeJobs(const ApiAccess& access, const NodeJobOpti
   co.request_timeout = access.request_timeout;
   auto client = ApiClient::open(co);
   if (!client) return std::move(client).error();
-  std::string ns = options.namespace_;
-  if (ns.empty()) ns = (*client)->inCluster() ? (*client)->defaultNamespace() : "";
-  if (ns.empty()) ns = "kpatrol";
+  // Not the pod's own namespace: deploy/ enforces Pod Security "restricted" there, which
+  // refuses hostPID and hostPath; overlays/node-jobs creates kpatrol-nodes for these pods.
+  const std::string ns = options.namespace_.empty() ? "kpatrol-nodes" : options.namespace_;
   NodeJobOptions opt = options;
   if (opt.image.empty()) opt.image = defaultNodeJobImage();
   const auto targets = targetsOf(cluster_nodes);

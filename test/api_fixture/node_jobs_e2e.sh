@@ -126,10 +126,10 @@ check "the leftover Job exists before the run" bash -c "[[ \$(stats_out=\$(curl 
 rc=$?
 check "--node-jobs with --manifests is refused (rc=$rc)" bash -c "[[ $rc == 2 ]] && grep -q 'node-jobs creates Jobs through the Kubernetes API' '$T/usage.err'"
 
-# --- the scan ---
+# --- the scan (the Jobs' namespace is the default, kpatrol-nodes) ---
 START=$(date +%s)
 "$KPATROL" --db "$T/kpatrol.db" --out "$T/reports" --log-level info scan --kubeconfig "$T/kc" \
-  --node-jobs --node-job-namespace kpatrol-nodes --node-job-concurrency 2 --node-job-timeout 4 --node-job-image registry.example/kpatrol:e2e \
+  --node-jobs --node-job-concurrency 2 --node-job-timeout 4 --node-job-image registry.example/kpatrol:e2e \
   >"$T/scan.out" 2>"$T/scan.err"
 RC=$?
 ELAPSED=$(($(date +%s) - START))

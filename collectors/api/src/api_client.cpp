@@ -48,10 +48,6 @@ Result<std::unique_ptr<ApiClient>> ApiClient::open(const ApiClientOptions& optio
   return client;
 }
 
-const std::string& ApiClient::defaultNamespace() const { return impl_->config.namespace_; }
-
-bool ApiClient::inCluster() const { return impl_->config.in_cluster; }
-
 Result<ApiReply> ApiClient::get(const std::string& path,
                                 std::chrono::steady_clock::time_point deadline) {
   return impl_->call("GET", path, std::string(), deadline);

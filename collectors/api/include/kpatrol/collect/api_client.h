@@ -38,11 +38,6 @@ class ApiClient {
   ApiClient(const ApiClient&) = delete;
   ApiClient& operator=(const ApiClient&) = delete;
 
-  /// The namespace of the context (or of the service account in a pod); "" when none is set.
-  const std::string& defaultNamespace() const;
-  /// Whether the pod's service account is used (not a kubeconfig).
-  bool inCluster() const;
-
   /// GET; `path` includes the query. Retries 429/5xx and transient failures within `deadline`.
   Result<ApiReply> get(const std::string& path, std::chrono::steady_clock::time_point deadline);
   /// POST of a JSON document (create). Retried only where the server did not act on it.
