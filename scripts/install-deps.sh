@@ -32,6 +32,7 @@ test_packages=(
                           # (time: the SSH benchmark's CPU figures)
   valgrind                # the instruction-count regression check (test/perf)
   openssl curl            # tests generate CAs and certificates; curl checks the fixture server
+  python3-yaml            # the dogfood test reads the RBAC verbs of the rendered deploy/ YAML
   busybox bind9-dnsutils  # the node probe runs under busybox sh too; dig/nslookup for the
                           # DNS resolution probe against a live responder
   mmdebstrap umoci        # the container image is built and smoke-tested without a container

@@ -6,6 +6,7 @@
 
 #include "app.h"
 #include "kpatrol/collect/api_collector.h"
+#include "node_jobs.h"
 
 namespace kpatrol::app {
 
@@ -115,6 +116,20 @@ bool apiSourceRequested(const ApiSourceOptions& options) {
 Result<model::Json> collectApiDocument(const ApiSourceOptions& options,
                                        const GlobalOptions& global) {
   return collect::collectApi(effectiveOptions(options, global));
+}
+
+Status collectNodeJobsInto(model::Json& doc, const NodeJobOptions& options,
+                           const ApiSourceOptions& api) {
+  const model::Json* nodes = nullptr;
+  if (auto o = doc.find("objects"); o != doc.end() && o->is_object()) {
+    if (auto n = o->find("nodes"); n != o->end()) nodes = &*n;
+  }
+  const ApiAccess access{api.collect.kubeconfig, api.collect.context, api.collect.in_cluster,
+                         std::chrono::seconds(api.request_timeout_s)};
+  auto got = collectNodeJobs(access, options, nodes);
+  if (!got) return std::move(got).error();
+  mergeNodeResults(doc, std::move(got->nodes), got->errors);
+  return okStatus();
 }
 
 void addCollectApiCommand(CLI::App& collect, GlobalOptions& global) {

@@ -7,6 +7,7 @@
 #include "app.h"
 #include "kpatrol/collect/node_probe.h"
 #include "kpatrol/collect/ssh_collector.h"
+#include "node_jobs.h"
 
 namespace kpatrol::app {
 
@@ -131,11 +132,16 @@ Status collectNodesInto(model::Json& doc, const NodeSourceOptions& options,
   ssh.progress = ::isatty(STDERR_FILENO) != 0;
   auto got = collect::collectSsh(ssh, nodes);
   if (!got) return std::move(got).error();
+  mergeNodeResults(doc, std::move(got->nodes), got->errors);
+  return okStatus();
+}
+
+void mergeNodeResults(model::Json& doc, model::Json&& nodes,
+                      const std::vector<model::CollectionError>& errors) {
   if (!doc.contains("nodes") || !doc["nodes"].is_object()) doc["nodes"] = model::Json::object();
   if (!doc.contains("errors") || !doc["errors"].is_array()) doc["errors"] = model::Json::array();
-  for (auto& [name, facts] : got->nodes.items())
-    mergeNodeFacts(doc["nodes"][name], std::move(facts));
-  for (const auto& e : got->errors) {
+  for (auto& [name, facts] : nodes.items()) mergeNodeFacts(doc["nodes"][name], std::move(facts));
+  for (const auto& e : errors) {
     doc["errors"].push_back(
         {{"subject", e.subject}, {"fact", e.fact}, {"source", e.source}, {"message", e.message}});
   }
@@ -152,7 +158,6 @@ Status collectNodesInto(model::Json& doc, const NodeSourceOptions& options,
     kept.push_back(std::move(e));
   }
   doc["errors"] = std::move(kept);
-  return okStatus();
 }
 
 namespace {
@@ -216,6 +221,11 @@ int runCollectNode(const CollectNodeOptions& opt) {
     if (e.value("fact", "") == "*") ++unreachable;
   }
   const std::size_t collected = doc["nodes"].size();
+  if (opt.out == "-") {
+    // One line on stdout for the scanner that reads it back from a pod log (node Jobs).
+    std::cout << nodeFactsLine(doc["nodes"], doc["errors"]) << "\n" << std::flush;
+    return std::cout ? kExitOk : fail("writing the facts to stdout failed");
+  }
   if (auto s = saveSnapshotBundle(std::move(doc), opt.out, origin); !s) return fail(s.error());
   std::cerr << "kpatrol: wrote " << opt.out << " (" << collected << " nodes with facts"
             << (unreachable != 0 ? ", " + std::to_string(unreachable) + " not collected" : "")
@@ -236,7 +246,10 @@ void addCollectNodeCommand(CLI::App& collect, GlobalOptions& /*global*/) {
                   "node's / at /host and hostPID) instead of logging in over SSH");
   cmd->add_option("--node-name", opt->node_name,
                   "node name for --host-root (default: <root>/etc/hostname)");
-  cmd->add_option("--out", opt->out, "bundle to write (.tar.gz)")->capture_default_str();
+  cmd->add_option("--out", opt->out,
+                  "bundle to write (.tar.gz); '-' prints the facts as one JSON line on stdout "
+                  "(what a node-collection Job's log carries)")
+      ->capture_default_str();
   cmd->footer(
       "Examples:\n"
       "  # every node of an inventory, as root with the agent's keys, strict host keys\n"

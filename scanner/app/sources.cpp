@@ -30,6 +30,11 @@ Result<model::SnapshotPtr> collectLive(const SourceOptions& opt, const GlobalOpt
   if (nodeSourceRequested(*opt.nodes)) {
     if (auto s = collectNodesInto(*doc, *opt.nodes, global); !s) return std::move(s).error();
   }
+  if (opt.node_jobs->enabled) {
+    if (auto s = collectNodeJobsInto(*doc, *opt.node_jobs, *opt.api); !s) {
+      return std::move(s).error();
+    }
+  }
   const std::string type = opt.manifests.empty() ? "api" : "manifests";
   stampSnapshotMeta(*doc, type);
   return model::Snapshot::fromJson(std::move(*doc), type);
@@ -48,6 +53,7 @@ void addSourceOptions(CLI::App* cmd, SourceOptions& opt) {
                   "output) as the cluster source (repeatable)");
   opt.api = addApiSourceOptions(cmd);
   opt.nodes = addNodeSourceOptions(cmd);
+  addNodeJobOptions(cmd, *opt.node_jobs);
 }
 
 Status checkSources(const SourceOptions& opt, const std::string& command) {
@@ -64,6 +70,18 @@ Status checkSources(const SourceOptions& opt, const std::string& command) {
     return makeError(Errc::kInvalidArgument,
                      "--ssh-* options collect from live nodes: use them with the API or "
                      "--manifests as the cluster source, not with --demo, --snapshot or --bundle");
+  }
+  if (opt.node_jobs->enabled) {
+    if (nodeSourceRequested(*opt.nodes)) {
+      return makeError(Errc::kInvalidArgument,
+                       "--node-jobs and --ssh-* are two ways to collect node hosts: use one");
+    }
+    if (!liveSource(opt) || !opt.manifests.empty()) {
+      return makeError(Errc::kInvalidArgument,
+                       "--node-jobs creates Jobs through the Kubernetes API: use it with the API "
+                       "as the source (--kubeconfig, --context, --in-cluster or the default), "
+                       "not with --demo, --snapshot, --bundle or --manifests");
+    }
   }
   return okStatus();
 }

@@ -11,6 +11,7 @@
 #include "app.h"
 #include "kpatrol/engine/profile.h"
 #include "kpatrol/store/store.h"
+#include "node_jobs.h"
 
 namespace kpatrol::app {
 
@@ -21,6 +22,7 @@ struct SourceOptions {
   std::vector<std::string> manifests;
   std::shared_ptr<ApiSourceOptions> api;
   std::shared_ptr<NodeSourceOptions> nodes;
+  std::shared_ptr<NodeJobOptions> node_jobs = std::make_shared<NodeJobOptions>();
 };
 
 /// Adds --demo, --snapshot, --bundle, --manifests, the API options and the SSH options.

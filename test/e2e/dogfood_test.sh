@@ -30,7 +30,7 @@ problems() {  # report.json -> "status rule subject" lines of fail/warn findings
          | "\(.status) \(.rule_id) \(.subject)"' "$1" | sort
 }
 
-for variant in "" overlays/ssh overlays/kubelet-configz; do
+for variant in "" overlays/ssh overlays/kubelet-configz overlays/node-jobs; do
   name=${variant:-base}
   name=${name//\//-}
   "$KUBECTL" kustomize "$ROOT/deploy/$variant" > "$W/$name.yaml" 2> "$W/$name.kerr"
@@ -58,6 +58,37 @@ check "the configz overlay's nodes/proxy grant is waived with its reason, not si
 check "without the overlay nothing needs the waiver (5.1.10 passes)" \
   "$(jq -c '[.findings[] | select(.rule_id == "cis-k8s/5.1.10") | .status]' "$W"/out-base/*.json 2>&1)" \
   jqe 'any(.findings[]; .rule_id == "cis-k8s/5.1.10" and .status == "pass")' "$W"/out-base/kpatrol-scan-*.json
+
+# The node-jobs overlay: write access exactly as documented, and only where the collector pods run.
+NJ=$W/overlays-node-jobs.yaml
+# Every rule that grants a verb other than get/list/watch, as "namespace/Kind/name resource verbs".
+writes() {
+  python3 -c 'import sys, yaml
+for d in yaml.safe_load_all(open(sys.argv[1])):
+    if d and d.get("kind") in ("Role", "ClusterRole"):
+        for r in d.get("rules", []):
+            w = [v for v in r.get("verbs", []) if v not in ("get", "list", "watch")]
+            if w:
+                md = d["metadata"]
+                print("%s/%s/%s %s %s" % (md.get("namespace", "-"), d["kind"], md["name"],
+                                          ",".join(r.get("resources", [])), ",".join(w)))' "$1"
+}
+w=$(writes "$NJ" 2>&1)
+check "node-jobs: the only write verbs are create/delete on jobs in namespace kpatrol-nodes" "$w" \
+  test "$w" = "kpatrol-nodes/Role/kpatrol-node-jobs jobs create,delete"
+w=$(writes "$W/base.yaml" 2>&1)
+check "base: no write verb at all" "$w" test -z "$w"
+check "node-jobs: the Role and its binding live in kpatrol-nodes, bound to kpatrol's service account" \
+  "$(grep -n -A3 'name: kpatrol-node-jobs' "$NJ" | head -12)" \
+  bash -c "[ \"\$(grep -A1 'name: kpatrol-node-jobs' '$NJ' | grep -c 'namespace: kpatrol-nodes')\" = 2 ]"
+check "node-jobs: the scanner's own namespace stays restricted; kpatrol-nodes is the privileged one" \
+  "$(grep -n 'pod-security.kubernetes.io/enforce' "$NJ")" \
+  bash -c "grep -q 'enforce: restricted' '$NJ' && [ \"\$(grep -c 'enforce: privileged' '$NJ')\" = 1 ]"
+check "node-jobs: kpatrol-nodes' privileged Pod Security level is waived with its reason" \
+  "$(jq -c '[.findings[] | select(.rule_id == "cis-k8s/5.2.1") | [.subject, .status]]' "$W"/out-overlays-node-jobs/*.json 2>&1 | head -c 300)" \
+  jqe 'any(.findings[]; .rule_id == "cis-k8s/5.2.1" and .subject == "namespace/kpatrol-nodes" and .status == "waived")' "$W"/out-overlays-node-jobs/kpatrol-scan-*.json
+check "node-jobs: the CronJob runs the scan with --node-jobs in kpatrol-nodes" "$(grep -n 'node-job' "$NJ")" \
+  bash -c "grep -q -- '- --node-jobs\$' '$NJ' && grep -q -- '--node-job-namespace=kpatrol-nodes' '$NJ'"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -270,6 +270,12 @@ std::string Connection::urlFor(const std::string& path) const { return impl_->ba
 
 Result<HttpResponse> Connection::get(const std::string& path, std::chrono::milliseconds timeout,
                                      std::size_t max_body) {
+  return request("GET", path, std::string(), timeout, max_body);
+}
+
+Result<HttpResponse> Connection::request(const std::string& method, const std::string& path,
+                                         const std::string& req_body,
+                                         std::chrono::milliseconds timeout, std::size_t max_body) {
   Impl& im = *impl_;
   last_transient_ = false;
   CURL* c = im.easy.get();
@@ -289,6 +295,23 @@ Result<HttpResponse> Connection::get(const std::string& path, std::chrono::milli
     curl_easy_setopt(c, CURLOPT_SSLKEYTYPE, "PEM");
     curl_easy_setopt(c, CURLOPT_SSLKEY_BLOB, &key);
   }
+  if (!req_body.empty()) {
+    headers.reset(curl_slist_append(headers.release(), "Content-Type: application/json"));
+  }
+  // The handle is reused: reset the method each time (GET is the default).
+  if (method == "GET") {
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, nullptr);
+    curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+  } else if (method == "POST") {
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, nullptr);
+    curl_easy_setopt(c, CURLOPT_POST, 1L);
+  } else {
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
+  }
+  if (method != "GET") {
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, req_body.c_str());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req_body.size()));
+  }
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
   const long ms = std::max<long>(1, static_cast<long>(timeout.count()));
@@ -301,9 +324,15 @@ Result<HttpResponse> Connection::get(const std::string& path, std::chrono::milli
   im.too_big = false;
   im.retry_after.clear();
   im.errbuf[0] = '\0';
-  spdlog::debug("GET {}", url);
+  spdlog::debug("{} {}", method, url);
   const CURLcode rc = curl_easy_perform(c);
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, nullptr);
+  if (method != "GET") {
+    // Leave the handle as a GET for the next request.
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, nullptr);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, nullptr);
+    curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+  }
   std::string detail = im.errbuf[0] != '\0' ? std::string(im.errbuf) : curl_easy_strerror(rc);
   const std::string cluster = im.config->describeCluster();
   if (im.too_big || rc == CURLE_FILESIZE_EXCEEDED) {
@@ -335,7 +364,7 @@ Result<HttpResponse> Connection::get(const std::string& path, std::chrono::milli
                                                    im.config->describeUser() +
                                                    " could not be used: " + detail);
     case CURLE_OPERATION_TIMEDOUT:
-      return makeError(Errc::kTimeout, "GET " + url + " timed out after " + seconds(ms) +
+      return makeError(Errc::kTimeout, method + " " + url + " timed out after " + seconds(ms) +
                                            " (--request-timeout): " + detail);
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
@@ -355,9 +384,9 @@ Result<HttpResponse> Connection::get(const std::string& path, std::chrono::milli
     case CURLE_HTTP2_STREAM:
     case CURLE_BAD_CONTENT_ENCODING:
       last_transient_ = true;
-      return makeError(Errc::kUnavailable, "GET " + url + " failed: " + detail);
+      return makeError(Errc::kUnavailable, method + " " + url + " failed: " + detail);
     default:
-      return makeError(Errc::kUnavailable, "GET " + url + " failed: " + detail);
+      return makeError(Errc::kUnavailable, method + " " + url + " failed: " + detail);
   }
   HttpResponse resp;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
@@ -365,7 +394,7 @@ Result<HttpResponse> Connection::get(const std::string& path, std::chrono::milli
   im.body = std::string();
   resp.retry_after = im.retry_after;
   resp.url = url;
-  spdlog::debug("GET {} -> {} ({} bytes)", url, resp.status, resp.body.size());
+  spdlog::debug("{} {} -> {} ({} bytes)", method, url, resp.status, resp.body.size());
   return resp;
 }
 
@@ -373,6 +402,13 @@ Result<HttpResponse> Connection::get(const std::string& path, std::chrono::milli
 
 Result<HttpResponse> fetch(Connection& conn, Credentials& credentials, const std::string& path,
                            const FetchOptions& options) {
+  return send(conn, credentials, "GET", path, std::string(), options);
+}
+
+Result<HttpResponse> send(Connection& conn, Credentials& credentials, const std::string& method,
+                          const std::string& path, const std::string& body,
+                          const FetchOptions& options) {
+  const bool idempotent = method != "POST";
   thread_local std::mt19937_64 rng{std::random_device{}()};
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
   bool refreshed = false;
@@ -380,15 +416,16 @@ Result<HttpResponse> fetch(Connection& conn, Credentials& credentials, const std
     const auto now = std::chrono::steady_clock::now();
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(options.deadline - now);
     if (left.count() <= 0) {
-      return makeError(Errc::kTimeout, "GET " + conn.urlFor(path) +
+      return makeError(Errc::kTimeout, method + " " + conn.urlFor(path) +
                                            ": the collection time limit (--collect-timeout) "
                                            "was reached");
     }
     const bool budget_bound = left < options.request_timeout;
-    auto resp = conn.get(path, std::min(options.request_timeout, left), options.max_body);
+    auto resp =
+        conn.request(method, path, body, std::min(options.request_timeout, left), options.max_body);
     std::optional<std::chrono::milliseconds> delay;
     if (!resp && resp.error().code == Errc::kTimeout && budget_bound) {
-      return makeError(Errc::kTimeout, "GET " + conn.urlFor(path) +
+      return makeError(Errc::kTimeout, method + " " + conn.urlFor(path) +
                                            ": the collection time limit (--collect-timeout) "
                                            "was reached before it answered");
     }
@@ -400,14 +437,15 @@ Result<HttpResponse> fetch(Connection& conn, Credentials& credentials, const std
     } else if (resp->status == 401 && !refreshed && credentials.invalidate()) {
       refreshed = true;
       continue;
-    } else if (retryableStatus(resp->status)) {
+    } else if (retryableStatus(resp->status) &&
+               (idempotent || resp->status == 429 || resp->status == 503)) {
       const auto ra = parseRetryAfter(resp->retry_after,
                                       std::chrono::duration_cast<std::chrono::seconds>(
                                           std::chrono::system_clock::now().time_since_epoch())
                                           .count());
       delay = retryDelay(options.retry, attempt, ra, uniform(rng));
       if (!delay) return resp;
-      spdlog::debug("GET {} -> {}; retry {} in {}ms", resp->url, resp->status, attempt,
+      spdlog::debug("{} {} -> {}; retry {} in {}ms", method, resp->url, resp->status, attempt,
                     delay->count());
     } else {
       return resp;
@@ -444,8 +482,12 @@ std::string statusLine(long status) {
       return "405 Method Not Allowed";
     case 406:
       return "406 Not Acceptable";
+    case 409:
+      return "409 Conflict";
     case 410:
       return "410 Gone";
+    case 422:
+      return "422 Unprocessable Entity";
     case 429:
       return "429 Too Many Requests";
     case 500:

@@ -63,6 +63,10 @@ class Connection {
   /// any HTTP status is a response. lastTransient() tells whether a failure may pass on retry.
   Result<HttpResponse> get(const std::string& path, std::chrono::milliseconds timeout,
                            std::size_t max_body);
+  /// Any method (GET, POST, DELETE) with an optional JSON body; same error handling as get().
+  Result<HttpResponse> request(const std::string& method, const std::string& path,
+                               const std::string& body, std::chrono::milliseconds timeout,
+                               std::size_t max_body);
   bool lastTransient() const { return last_transient_; }
   std::string urlFor(const std::string& path) const;
 
@@ -84,6 +88,13 @@ struct FetchOptions {
 /// one retry after a 401 when the credential can be refreshed (exec plugin, token file).
 Result<HttpResponse> fetch(Connection& conn, Credentials& credentials, const std::string& path,
                            const FetchOptions& options);
+
+/// fetch() for any method. A POST that may have reached the server is retried only on 429 and
+/// 503 (the server did not act on it) and on transient transport failures; the caller treats a
+/// 409 AlreadyExists after a retry as its own earlier request having succeeded.
+Result<HttpResponse> send(Connection& conn, Credentials& credentials, const std::string& method,
+                          const std::string& path, const std::string& body,
+                          const FetchOptions& options);
 
 /// The `message` of a Kubernetes Status body, else the start of the body (printable only).
 std::string statusMessage(const std::string& body);
