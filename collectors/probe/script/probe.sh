@@ -164,6 +164,25 @@ catitems() {
     esac
   done
 }
+# secitems <name> <node path or dir/glob>...: sec <name> catitems ..., in this shell (secn)
+# when the files catitems would print, at most F bytes and a label each, fit in M.
+catcount() {
+  rp "$1"
+  [ -f "$RP" ] && [ -r "$RP" ] && _cc=$((_cc + 1))
+  return 0
+}
+secitems() {
+  _si=$1
+  shift
+  _cc=0
+  for _g in "$@"; do
+    case ${_g##*/} in
+      *'*'*) each "${_g%/*}" "${_g##*/}" catcount ;;
+      *) catcount "$_g" ;;
+    esac
+  done
+  secn $((_cc * (F + 8192))) "$_si" catitems "$@"
+}
 # rd <file>: RD = its first line. Not the read builtin: shells read byte by byte, and integer
 # sysctls answer a read at a non-zero offset with end-of-file (only the first digit).
 rd() {
@@ -829,14 +848,14 @@ secn $((2 * F)) passwd p_passwd
 secn $((F + 1)) group p_group
 sec shadow p_shadow
 secn $((F + 4096)) login-defs catitems /etc/login.defs
-sec pam catitems /etc/pam.d/system-auth /etc/pam.d/password-auth /etc/pam.d/common-password \
+secitems pam /etc/pam.d/system-auth /etc/pam.d/password-auth /etc/pam.d/common-password \
   /etc/pam.d/common-auth /etc/pam.d/common-account /etc/pam.d/sshd /etc/pam.d/login \
   /etc/pam.d/su /etc/security/pwquality.conf '/etc/security/pwquality.conf.d/*.conf' \
   /etc/security/faillock.conf
 secn "$ZR" sshd-effective p_sshd_effective
-sec sshd-config catitems /etc/ssh/sshd_config '/etc/ssh/sshd_config.d/*.conf'
+secitems sshd-config /etc/ssh/sshd_config '/etc/ssh/sshd_config.d/*.conf'
 secn "$ZR" audit-live p_audit_live
-sec audit-files catitems /etc/audit/audit.rules '/etc/audit/rules.d/*.rules' \
+secitems audit-files /etc/audit/audit.rules '/etc/audit/rules.d/*.rules' \
   /etc/audit/auditd.conf /etc/audit/plugins.d/au-remote.conf /etc/audisp/plugins.d/au-remote.conf
 sec profile p_profile
 secn 4096 audit-oldest p_audit_oldest
@@ -844,7 +863,7 @@ sec apiserver-files p_apiserver_files
 sec units p_units
 sec listening p_listening
 secn "$ZR" time-live p_time_live
-sec time-files catitems /etc/chrony.conf /etc/chrony/chrony.conf /etc/ntp.conf \
+secitems time-files /etc/chrony.conf /etc/chrony/chrony.conf /etc/ntp.conf \
   /etc/systemd/timesyncd.conf
 sec sysctl p_sysctl
 sec conntrack p_conntrack
