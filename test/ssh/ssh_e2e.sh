@@ -389,6 +389,22 @@ KC
   fi
 fi
 
+echo "# key exchange: the cheapest method both sides support"
+# A server without the elliptic-curve methods: kpatrol must pick the fixed 2048-bit group14 over
+# group exchange (which libssh2's own order puts first: a group of up to 8192 bits).
+P_KEX=$(free_port)
+SSHD_LOGLEVEL=DEBUG1 sshd_start kex 127.0.0.1 "$P_KEX" "$T/hostkey_a" \
+  'KexAlgorithms diffie-hellman-group-exchange-sha256,diffie-hellman-group14-sha256' || exit 1
+hostline 127.0.0.1 "$P_KEX" "$T/hostkey_a.pub" >>"$KH"
+printf 'defaults: {user: root, key: %s}\nnodes:\n  - {name: node-kex, host: 127.0.0.1, port: %s}\n' \
+  "$T/user_key" "$P_KEX" >"$T/inv-kex.yaml"
+collect kex "$T/inv-kex.yaml" --ssh-known-hosts "$KH" --ssh-timeout 5
+check "finite-field-only server: facts collected" has_facts kex node-kex
+sleep 0.2  # the log line is written by the session's own sshd process
+check "finite-field-only server: diffie-hellman-group14-sha256 chosen over group exchange" \
+  grep -q 'kex: algorithm: diffie-hellman-group14-sha256' "$T/kex.log"
+check "default server: curve25519-sha256 chosen" grep -q 'kex: algorithm: curve25519-sha256' "$T/bastion.log"
+
 echo "# safety"
 listing >"$T/roots.after"
 if cmp -s "$T/roots.before" "$T/roots.after"; then ok "nothing was written on the node roots (modes, sizes, mtimes, sha256)"; else bad "node roots unchanged" "$(diff "$T/roots.before" "$T/roots.after" | head)"; fi

@@ -30,6 +30,12 @@ esac
 [ ${#N} -ge 16 ] || N=$$x$(date +%s 2>/dev/null)x$PPID
 N=KP-$N
 
+# Bounds for secn: the live-only sections print nothing under a root (ZR), dns nothing without
+# a DNS address (ZS); otherwise they are unbounded (empty).
+ZR=${R:+0}
+ZS=0
+[ -z "$S" ] || ZS=
+
 HAVE_TIMEOUT=
 command -v timeout >/dev/null 2>&1 && HAVE_TIMEOUT=1
 
@@ -45,6 +51,23 @@ sec() {
   printf '%s begin %s\n' "$N" "$_s"
   _rc=$({ { "$@" </dev/null 3>&- 4>&- 2>/dev/null; echo $? >&3; } | head -c $((M + 1)) >&4; } 3>&1)
   printf '\n%s end %s rc=%s\n' "$N" "$_s" "$_rc"
+}
+# secn <bound> <name> <command...>: the same section, run in this shell (no fork, no head)
+# when its command cannot print more than <bound> bytes and <bound> <= M, so the cap cannot
+# cut it: the output is the one sec would give. An empty or non-numeric bound means sec.
+# (Forks dominate the script's cost: sec's subshells and head are 3 forks and an exec.)
+secn() {
+  case $1 in '' | *[!0-9]*) _sb=x ;; *) _sb=$1 ;; esac
+  shift
+  if [ "$_sb" = x ] || [ "$_sb" -gt "$M" ]; then
+    sec "$@"
+    return
+  fi
+  printf '%s begin %s\n' "$N" "$1"
+  _sn=$1
+  shift
+  "$@" </dev/null 3>&- 4>&- 2>/dev/null
+  printf '\n%s end %s rc=%s\n' "$N" "$_sn" "$?"
 }
 item() { printf '\n%s item %s\n' "$N" "$1"; }
 to() {
@@ -143,6 +166,25 @@ catitems() {
     esac
   done
 }
+# secitems <name> <node path or dir/glob>...: sec <name> catitems ..., in this shell (secn)
+# when the files catitems would print, at most F bytes and a label each, fit in M.
+catcount() {
+  rp "$1"
+  [ -f "$RP" ] && [ -r "$RP" ] && _cc=$((_cc + 1))
+  return 0
+}
+secitems() {
+  _si=$1
+  shift
+  _cc=0
+  for _g in "$@"; do
+    case ${_g##*/} in
+      *'*'*) each "${_g%/*}" "${_g##*/}" catcount ;;
+      *) catcount "$_g" ;;
+    esac
+  done
+  secn $((_cc * (F + 8192))) "$_si" catitems "$@"
+}
 # rd <file>: RD = its first line. Not the read builtin: shells read byte by byte, and integer
 # sysctls answer a read at a non-zero offset with end-of-file (only the first digit).
 rd() {
@@ -186,10 +228,54 @@ argv0() {
   [ -n "$1" ] || return 0
   tr '\0' '\n' <"$P/$1/cmdline" 2>/dev/null | head -n 1
 }
-KCFG=$(argval "$KPID" config)
-KDIR=$(argval "$KPID" config-dir)
-KKC=$(argval "$KPID" kubeconfig)
-KBIN=$(argv0 "$KPID")
+# argvals <pid> <flag>...: AV = argv[0], then argval of each flag, one per line, then a "."
+# line (values hold no line break: argv is split at NULs and at line breaks). One tr and one
+# awk for all the flags a process is asked about, instead of two per flag.
+argvals() {
+  AV=
+  [ -n "$1" ] || return 0
+  _p=$1
+  shift
+  AV=$(tr '\0' '\n' <"$P/$_p/cmdline" 2>/dev/null | awk -v fl="$*" '{ l[NR] = $0 }
+    END {
+      print l[1]
+      n = split(fl, f, " ")
+      for (i = 1; i <= n; i++) {
+        v = ""
+        g = "--" f[i]
+        for (j = 1; j <= NR; j++) {
+          if (l[j] == g) { if (j < NR) v = l[j + 1]; break }
+          if (index(l[j], g "=") == 1) { v = substr(l[j], length(g) + 2); break }
+        }
+        print v
+      }
+      print "."
+    }')
+}
+# nextav: AV1 = the first line of AV, which loses it.
+nextav() {
+  AV1=${AV%%"$NL"*}
+  case $AV in *"$NL"*) AV=${AV#*"$NL"} ;; *) AV= ;; esac
+}
+NL='
+'
+argvals "$KPID" config config-dir kubeconfig client-ca-file
+nextav
+KBIN=$AV1
+nextav
+KCFG=$AV1
+nextav
+KDIR=$AV1
+nextav
+KKC=$AV1
+nextav
+KCA=$AV1
+argvals "$XPID" config kubeconfig
+nextav
+nextav
+XCFG=$AV1
+nextav
+XKC=$AV1
 [ -n "$KPID" ] || KCFG=/var/lib/kubelet/config.yaml
 
 p_meta() {
@@ -275,7 +361,7 @@ p_kubelet_config() {
 }
 p_proxy_config() {
   [ -n "$XPID" ] || return 3
-  _c=$(argval "$XPID" config)
+  _c=$XCFG
   [ -n "$_c" ] || return 4
   item "config $_c"
   # The file is inside kube-proxy's container: read it through /proc/<pid>/root when this
@@ -298,7 +384,62 @@ st() {
   fi
 }
 stglob() { each "$1" '*' st; }
+# stmany <node path>...: st of each, in order, with one stat for them all (a stat per path is
+# a fork and an exec: ~90 paths on a control plane). A subshell prints one e/m flag per path
+# (exists/missing, the test st makes) and then stat's line per existing path (no name in the
+# format, so one line each); if stat fails or the lines do not match the flags, st path by path.
+stmany() {
+  _nl='
+'
+  _o=$(
+    _fl=
+    for _p do
+      [ -n "$_fl" ] || set --
+      rp "$_p"
+      if [ -e "$RP" ]; then
+        _fl=${_fl}e
+        set -- "$@" "$RP"
+      else
+        _fl=${_fl}m
+      fi
+    done
+    printf '%s\n' "$_fl"
+    [ $# -eq 0 ] || exec stat -L -c '%a %u %g %s %Y %F' -- "$@"
+  )
+  _ok=$?
+  _fl=${_o%%"$_nl"*}
+  _rest=
+  [ "$_fl" = "$_o" ] || _rest=${_o#*"$_nl"}
+  [ $_ok -eq 0 ] && [ ${#_fl} -eq $# ] && _ok=1 || _ok=
+  _t=$_fl
+  _r=$_rest
+  while [ -n "$_ok" ] && [ -n "$_t" ]; do
+    case $_t in
+      e*)
+        [ -n "$_r" ] || _ok=
+        case $_r in *"$_nl"*) _r=${_r#*"$_nl"} ;; *) _r= ;; esac
+        ;;
+    esac
+    _t=${_t#?}
+  done
+  [ -z "$_r" ] || _ok=
+  if [ -z "$_ok" ]; then
+    for _p do st "$_p"; done
+    return 0
+  fi
+  for _p do
+    case $_fl in
+      e*)
+        printf '%s\0%s\n' "$_p" "${_rest%%"$_nl"*}"
+        case $_rest in *"$_nl"*) _rest=${_rest#*"$_nl"} ;; *) _rest= ;; esac
+        ;;
+      *) printf '%s\0missing\n' "$_p" ;;
+    esac
+    _fl=${_fl#?}
+  done
+}
 p_files() {
+  set --
   for _f in /etc/kubernetes/manifests/kube-apiserver.yaml \
     /etc/kubernetes/manifests/kube-controller-manager.yaml \
     /etc/kubernetes/manifests/kube-scheduler.yaml /etc/kubernetes/manifests/etcd.yaml \
@@ -319,25 +460,32 @@ p_files() {
     /var/log/audit/audit.log /etc/default/kubelet /etc/sysconfig/kubelet \
     /var/lib/cni/networks /etc/cron.d /etc/cron.daily /etc/cron.hourly /etc/cron.weekly \
     /etc/cron.monthly; do
-    st "$_f"
+    set -- "$@" "$_f"
   done
   for _d in /etc/kubernetes /etc/kubernetes/manifests /etc/kubernetes/pki \
     /etc/kubernetes/pki/etcd /var/lib/kubelet/pki /etc/cni/net.d /etc/etcd/ssl \
     /etc/systemd/system/kubelet.service.d /usr/lib/systemd/system/kubelet.service.d \
     /lib/systemd/system/kubelet.service.d /etc/ssh; do
-    stglob "$_d"
+    rp "$_d"
+    _ed=$NP
+    [ "$_ed" = / ] && _ed=
+    for _ef in "$RP"/*; do
+      [ -e "$_ef" ] || [ -L "$_ef" ] || continue
+      set -- "$@" "$_ed/${_ef##*/}"
+    done
   done
-  for _f in "$KCFG" "$KKC" "$(argval "$KPID" client-ca-file)" "$(argval "$XPID" kubeconfig)"; do
-    case $_f in /*) st "$_f" ;; esac
+  for _f in "$KCFG" "$KKC" "$KCA" "$XKC"; do
+    case $_f in /*) set -- "$@" "$_f" ;; esac
   done
   for _d in "$P"/[0-9]*; do
     pidok "$_d" || continue
     read -r _c 2>/dev/null <"$_d/comm" || continue
     [ "$_c" = etcd ] || continue
     _e=$(argval "${_d##*/}" data-dir)
-    case $_e in /*) st "$_e" ;; esac
+    case $_e in /*) set -- "$@" "$_e" ;; esac
     break
   done
+  stmany "$@"
 }
 # Names and ids only: never the password field, not even of /etc/passwd.
 p_passwd() {
@@ -541,6 +689,32 @@ p_limits() {
   printf 'processes=%s\n' "$#"
 }
 p_df() {
+  # One df -Pk and one df -Pi for all the directories (header and one line per argument),
+  # split into the same items; any failure or another line count: df per directory.
+  set --
+  _dl=
+  for _d in / /var /var/lib/kubelet /var/lib/containerd /var/lib/docker /var/lib/etcd /var/log; do
+    rp "$_d"
+    [ -d "$RP" ] || continue
+    _dl="$_dl $_d"
+    set -- "$@" "$RP"
+  done
+  [ $# -gt 0 ] || return 0
+  if _k=$(df -Pk -- "$@") && _i=$(df -Pi -- "$@") && dflines "$_k" $# && dflines "$_i" $#; then
+    _hk=${_k%%"$NL"*}
+    _k=${_k#*"$NL"}$NL
+    _hi=${_i%%"$NL"*}
+    _i=${_i#*"$NL"}$NL
+    for _d in $_dl; do
+      item "df $_d"
+      printf '%s\n%s\n' "$_hk" "${_k%%"$NL"*}"
+      _k=${_k#*"$NL"}
+      item "dfi $_d"
+      printf '%s\n%s\n' "$_hi" "${_i%%"$NL"*}"
+      _i=${_i#*"$NL"}
+    done
+    return 0
+  fi
   for _d in / /var /var/lib/kubelet /var/lib/containerd /var/lib/docker /var/lib/etcd /var/log; do
     rp "$_d"
     [ -d "$RP" ] || continue
@@ -549,6 +723,16 @@ p_df() {
     item "dfi $_d"
     df -Pi -- "$RP"
   done
+}
+# dflines <text> <n>: the text is exactly n + 1 lines (a header and one line per directory).
+dflines() {
+  _t=$1$NL
+  _n=0
+  while [ -n "$_t" ]; do
+    _t=${_t#*"$NL"}
+    _n=$((_n + 1))
+  done
+  [ $_n -eq $(($2 + 1)) ]
 }
 p_resolv() {
   for _f in /etc/resolv.conf /run/systemd/resolve/resolv.conf; do
@@ -713,15 +897,15 @@ p_endpoints() {
   IFS=$_IFS
 }
 
-sec meta p_meta
-sec os-release catf /etc/os-release
-sec redhat-release catf /etc/redhat-release
-sec hostname p_hostname
-sec kernel p_kernel
-sec uptime p_proc uptime
-sec meminfo p_proc meminfo
-sec swaps p_proc swaps
-sec cgroup p_cgroup
+secn $((${#R} + ${#S} + 4096)) meta p_meta
+secn $F os-release catf /etc/os-release
+secn $F redhat-release catf /etc/redhat-release
+secn $F hostname p_hostname
+secn 4096 kernel p_kernel
+secn 65536 uptime p_proc uptime
+secn 65536 meminfo p_proc meminfo
+secn 65536 swaps p_proc swaps
+secn 2 cgroup p_cgroup
 sec processes p_processes
 sec kubelet-version p_version kubelet
 sec containerd-version p_version containerd
@@ -729,34 +913,34 @@ sec dockerd-version p_version dockerd
 sec kubelet-config p_kubelet_config
 sec kube-proxy-config p_proxy_config
 sec files p_files
-sec passwd p_passwd
-sec group p_group
+secn $((2 * F)) passwd p_passwd
+secn $((F + 1)) group p_group
 sec shadow p_shadow
-sec login-defs catitems /etc/login.defs
-sec pam catitems /etc/pam.d/system-auth /etc/pam.d/password-auth /etc/pam.d/common-password \
+secn $((F + 4096)) login-defs catitems /etc/login.defs
+secitems pam /etc/pam.d/system-auth /etc/pam.d/password-auth /etc/pam.d/common-password \
   /etc/pam.d/common-auth /etc/pam.d/common-account /etc/pam.d/sshd /etc/pam.d/login \
   /etc/pam.d/su /etc/security/pwquality.conf '/etc/security/pwquality.conf.d/*.conf' \
   /etc/security/faillock.conf
-sec sshd-effective p_sshd_effective
-sec sshd-config catitems /etc/ssh/sshd_config '/etc/ssh/sshd_config.d/*.conf'
-sec audit-live p_audit_live
-sec audit-files catitems /etc/audit/audit.rules '/etc/audit/rules.d/*.rules' \
+secn "$ZR" sshd-effective p_sshd_effective
+secitems sshd-config /etc/ssh/sshd_config '/etc/ssh/sshd_config.d/*.conf'
+secn "$ZR" audit-live p_audit_live
+secitems audit-files /etc/audit/audit.rules '/etc/audit/rules.d/*.rules' \
   /etc/audit/auditd.conf /etc/audit/plugins.d/au-remote.conf /etc/audisp/plugins.d/au-remote.conf
 sec profile p_profile
-sec audit-oldest p_audit_oldest
+secn 4096 audit-oldest p_audit_oldest
 sec apiserver-files p_apiserver_files
 sec units p_units
 sec listening p_listening
-sec time-live p_time_live
-sec time-files catitems /etc/chrony.conf /etc/chrony/chrony.conf /etc/ntp.conf \
+secn "$ZR" time-live p_time_live
+secitems time-files /etc/chrony.conf /etc/chrony/chrony.conf /etc/ntp.conf \
   /etc/systemd/timesyncd.conf
 sec sysctl p_sysctl
 sec conntrack p_conntrack
 sec limits p_limits
 sec df p_df
-sec resolv p_resolv
-sec dns p_dns
-sec kmsg p_kmsg
+secn $((2 * 65536 + 8192)) resolv p_resolv
+secn "$ZS" dns p_dns
+secn 65536 kmsg p_kmsg
 sec certificates p_certs
 sec endpoints p_endpoints
 printf '%s done\n' "$N"

@@ -134,6 +134,30 @@ bool isRsaKey(const std::string& path) {
   return first.find("RSA PRIVATE KEY") != std::string::npos;
 }
 
+// Method preferences, cheapest secure first (a node's sshd picks the first one it supports).
+// Key exchange: the elliptic-curve ones cost well under a millisecond on either side; of the
+// finite-field ones, the fixed 2048-bit group14 goes before group exchange, where the server
+// reads its moduli file and libssh2 asks for a group of up to 8192 bits. Every method libssh2
+// enables by default stays in the list, so no server that worked before is refused.
+constexpr const char* kKexPreference =
+    "curve25519-sha256,curve25519-sha256@libssh.org,ecdh-sha2-nistp256,ecdh-sha2-nistp384,"
+    "ecdh-sha2-nistp521,diffie-hellman-group14-sha256,diffie-hellman-group16-sha512,"
+    "diffie-hellman-group18-sha512,diffie-hellman-group-exchange-sha256,"
+    "diffie-hellman-group14-sha1,diffie-hellman-group-exchange-sha1,diffie-hellman-group1-sha1";
+// Ciphers: the AEAD ones first (no separate MAC pass) where this libssh2 has them (1.11 and
+// later; names it does not know are dropped from the list), then AES-CTR, then the rest.
+constexpr const char* kCipherPreference =
+    "aes128-gcm@openssh.com,aes256-gcm@openssh.com,chacha20-poly1305@openssh.com,aes128-ctr,"
+    "aes192-ctr,aes256-ctr,aes256-cbc,rijndael-cbc@lysator.liu.se,aes192-cbc,aes128-cbc,"
+    "blowfish-cbc,arcfour128,arcfour,cast128-cbc,3des-cbc";
+
+// Sets a preference list, keeping libssh2's own when it knows none of the names.
+void preferMethods(LIBSSH2_SESSION* session, int type, const char* list) {
+  if (libssh2_session_method_pref(session, type, list) != 0) {
+    spdlog::debug("ssh: libssh2 kept its default methods for type {} ({})", type, list);
+  }
+}
+
 }  // namespace
 
 Fd& Fd::operator=(Fd&& o) noexcept {
@@ -392,6 +416,9 @@ Status Connection::handshake(const SshEndpoint& ep, const SessionSettings& setti
   const double t = settings.timeout_seconds;
   const std::string prefs = settings.known_hosts->hostKeyPreference(session_, ep.host, ep.port);
   if (!prefs.empty()) libssh2_session_method_pref(session_, LIBSSH2_METHOD_HOSTKEY, prefs.c_str());
+  preferMethods(session_, LIBSSH2_METHOD_KEX, kKexPreference);
+  preferMethods(session_, LIBSSH2_METHOD_CRYPT_CS, kCipherPreference);
+  preferMethods(session_, LIBSSH2_METHOD_CRYPT_SC, kCipherPreference);
   const Deadline deadline = deadlineIn(t);
   for (;;) {
     const int rc = libssh2_session_handshake(session_, link_->fd());
