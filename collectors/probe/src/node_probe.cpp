@@ -50,6 +50,7 @@ std::string probeScript(const ProbeOptions& options) {
   script += "X=" + shellQuote(options.external_name) + "\n";
   script += "M=" + shellQuote(std::to_string(options.max_section_bytes)) + "\n";
   script += body;
+  script += options.plugin_sections;
   return script;
 }
 
