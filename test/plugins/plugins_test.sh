@@ -49,8 +49,11 @@ run plugin parse "$W/nvgpu" smi "$W/bad.txt"
 check "output the parser does not recognise is an error naming the parser" "exit $RC: $(cat "$W/err")" \
   bash -c "[ $RC -eq 2 ] && grep -q 'probes/smi.lua' '$W/err' && grep -q \"no 'kpatrol: exit' line\" '$W/err'"
 
-# 2. Seal and add: the node commands are shown to the operator.
-for p in nvgpu corp-mlps; do "$KP" plugin seal "$W/$p" > /dev/null 2>&1; done
+# 2. The packs are committed sealed (re-seal after editing them); add shows the node commands.
+for p in nvgpu corp-mlps; do
+  run plugin verify "$W/$p"
+  check "pack $p is sealed as committed (kpatrol plugin seal plugins/packs/$p after a change)" "$(cat "$W/out")" test $RC -eq 0
+done
 run plugin add "$W/nvgpu"
 check "plugin add installs nvgpu and prints the commands it will run on every node" "exit $RC: $(cat "$W/out" "$W/err")" \
   bash -c "[ $RC -eq 0 ] && grep -q 'node probe smi' '$W/out' && grep -q 'nvidia-smi --query-gpu' '$W/out' && grep -q 'node probe xid' '$W/out'"
