@@ -125,6 +125,19 @@ R_BR=$(ls "$W"/rep-broken/*.json)
 check "the rule over the unparsable fact is error with the parser's reason" "$(finding "$R_BR" broken/r node/gpu-ok): $(message "$R_BR" broken/r node/gpu-ok)" \
   bash -c "[ '$(finding "$R_BR" broken/r node/gpu-ok)' = error ] && [[ '$(message "$R_BR" broken/r node/gpu-ok)' == *'cannot read: hello'* ]]"
 "$KP" plugin remove broken > /dev/null 2>&1
+badprobe() {  # badprobe <description> <probe line> <expected text>
+  rm -rf "$W/bad" && cp -r "$W/broken" "$W/bad" && rm -f "$W/bad/SHA256SUMS"
+  sed -i 's/^name: broken/name: bad/; s#broken/r#bad/r#; s#plugins.broken#plugins.bad#' "$W/bad/pack.yaml" "$W/bad/r.lua"
+  sed -i '/^probes:/,$d' "$W/bad/pack.yaml" && printf 'probes:\n  - %s\n' "$2" >> "$W/bad/pack.yaml"
+  "$KP" plugin seal "$W/bad" > /dev/null 2>&1
+  run plugin add "$W/bad"
+  check "$1" "exit $RC: $(cat "$W/err")" bash -c "[ $RC -eq 2 ] && grep -q 'pack.yaml:5' '$W/err' && grep -q -- \"$3\" '$W/err'"
+}
+badprobe "a probe name outside [a-z0-9_] is refused at add, naming pack.yaml and line" \
+  '{ name: Bad-Name, command: "true", parser: probes/p.lua }' "lower-case letters, digits or '_'"
+badprobe "a parser outside probes/ is refused" '{ name: p, command: "true", parser: r.lua }' "under probes/"
+badprobe "an out-of-range timeout is refused" '{ name: p, command: "true", parser: probes/p.lua, timeout: 9999 }' "'timeout' must be 1..600"
+badprobe "an unknown probe key is refused" '{ name: p, command: "true", parser: probes/p.lua, sudo: true }' "unknown key 'sudo'"
 run collect node --host-root "$ROOTS/ok" --node-name gpu-ok --out "$W/noplug.tar.gz" --no-plugins
 mkdir -p "$W/noplug" && tar -xzf "$W/noplug.tar.gz" -C "$W/noplug" 2> /dev/null
 check "collect node --no-plugins runs no plugin probe" "$(grep -rl 'plugins' "$W/noplug" | head -3)" \
