@@ -230,11 +230,14 @@ void addPluginCommands(CLI::App& app, GlobalOptions& global) {
   auto* plugin = app.add_subcommand(
       "plugin",
       "Install rule packs without rebuilding kpatrol. A plugin pack is a rule pack (pack.yaml,\n"
-      "rules, tests, lib/) sealed with SHA256SUMS; installed packs live in\n"
-      "$KPATROL_PLUGIN_DIR, else $XDG_DATA_HOME/kpatrol/plugins, and every scan loads them.\n"
+      "rules, tests, lib/, profiles/, and node probes: fixed commands with Lua parsers) sealed\n"
+      "with SHA256SUMS; installed packs live in $KPATROL_PLUGIN_DIR, else\n"
+      "$XDG_DATA_HOME/kpatrol/plugins; every scan loads their rules and every node collection\n"
+      "runs their probes (plugins/README.md).\n"
       "  kpatrol rules test ./my-pack        test it first\n"
       "  kpatrol plugin seal ./my-pack       write SHA256SUMS (the author, after every change)\n"
       "  kpatrol plugin add ./my-pack        verify and install (or a .tar.gz of it)\n"
+      "  kpatrol plugin parse ./my-pack PROBE captured.txt   try a probe's parser\n"
       "  kpatrol plugin list | verify | remove NAME");
   plugin->require_subcommand(1);
 
