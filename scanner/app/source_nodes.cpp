@@ -77,7 +77,8 @@ std::shared_ptr<NodeSourceOptions> addNodeSourceOptions(CLI::App* cmd) {
       ->group(group);
   cmd->add_option("--native-plugin", opt->native_plugins,
                   "load this native collector plugin (.so, plugins/README.md) for the node "
-                  "collection; only plugins named here are ever loaded (repeatable)")
+                  "collection (with --ssh-inventory, or collect node); only plugins named "
+                  "here are ever loaded (repeatable)")
       ->group(group);
   cmd->add_option("--ssh-root", s.probe.root,
                   "read the node's files under this directory on the node (default /)")
