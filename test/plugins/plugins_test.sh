@@ -177,6 +177,7 @@ refused() {  # refused <description> <plugin file> <expected text>
   check "$1" "exit $RC: $(cat "$W/err")" bash -c "[ $RC -eq 2 ] && grep -q -- '$3' '$W/err' && [ ! -e '$W/refused.tar.gz' ]"
 }
 refused "a plugin built for ABI 2 is refused, naming both versions" "$NATIVE/kpatrol_inventory_abi2.so" 'built for plugin ABI 2.0, this kpatrol implements 1.0'
+refused "a plugin needing a newer ABI minor than the host is refused" "$NATIVE/kpatrol_inventory_minor9.so" 'needs plugin ABI 1.9, newer than this kpatrol.s 1.0'
 refused "a plugin needing a capability the host lacks is refused" "$NATIVE/kpatrol_inventory_newcap.so" 'needs capabilities 0x80'
 refused "a library without the entry symbol is refused" "$NATIVE/kpatrol_inventory_noentry.so" 'does not export kpatrol_plugin_entry'
 refused "a missing file is refused with the loader's reason" "$W/nope.so" 'cannot be loaded'

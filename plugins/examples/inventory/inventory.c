@@ -5,9 +5,9 @@
  * node's output into facts.native.inventory = {kernel_modules: {count, loaded: [...]}}. The
  * example pack next to it (pack/) has a rule over those facts.
  *
- * Build-time switches for the refusal tests (test/plugins): KPATROL_EXAMPLE_ABI_MAJOR overrides
- * the ABI major it claims; KPATROL_EXAMPLE_EXTRA_CAPS adds capabilities it requires;
- * KPATROL_EXAMPLE_NO_ENTRY leaves the entry symbol out.
+ * Build-time switches for the refusal tests (test/plugins): KPATROL_EXAMPLE_ABI_MAJOR and
+ * KPATROL_EXAMPLE_ABI_MINOR override the ABI version it claims; KPATROL_EXAMPLE_EXTRA_CAPS adds
+ * capabilities it requires; KPATROL_EXAMPLE_NO_ENTRY leaves the entry symbol out.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +17,9 @@
 
 #ifndef KPATROL_EXAMPLE_ABI_MAJOR
 #define KPATROL_EXAMPLE_ABI_MAJOR KPATROL_PLUGIN_ABI_MAJOR
+#endif
+#ifndef KPATROL_EXAMPLE_ABI_MINOR
+#define KPATROL_EXAMPLE_ABI_MINOR KPATROL_PLUGIN_ABI_MINOR
 #endif
 #ifndef KPATROL_EXAMPLE_EXTRA_CAPS
 #define KPATROL_EXAMPLE_EXTRA_CAPS 0u
@@ -131,7 +134,7 @@ static const kpatrol_command commands[] = {
 
 static kpatrol_plugin plugin = {
     KPATROL_EXAMPLE_ABI_MAJOR,
-    KPATROL_PLUGIN_ABI_MINOR,
+    KPATROL_EXAMPLE_ABI_MINOR,
     "inventory",
     "1.0.0",
     KPATROL_CAP_NODE_COMMANDS | KPATROL_CAP_NODE_FACTS | KPATROL_EXAMPLE_EXTRA_CAPS,
