@@ -1,18 +1,43 @@
 // SPDX-License-Identifier: Apache-2.0
 // kpatrol plugin seal|add|list|remove|verify: rule packs installed into the data directory,
 // sealed by SHA256SUMS, loaded by every scan.
+#include <algorithm>
 #include <iostream>
 
 #include <spdlog/spdlog.h>
 
 #include "app.h"
 #include "kpatrol/core/fs.h"
+#include "kpatrol/engine/probe_parser.h"
 #include "kpatrol/engine/rule.h"
 
 namespace kpatrol::app {
 namespace fs = std::filesystem;
 
 namespace {
+
+// The node probes a pack declares, as plugin list/verify/add show them: what an installed pack
+// will run on every node.
+model::Json probesJson(const engine::PackSource& pack) {
+  model::Json out = model::Json::array();
+  for (const auto& p : pack.probes) {
+    out.push_back({{"name", p.name},
+                   {"command", p.command},
+                   {"parser", p.parser},
+                   {"timeout_seconds", p.timeout_seconds},
+                   {"max_output_bytes", p.max_output_bytes},
+                   {"fact", "plugins." + pack.name + "." + p.name}});
+  }
+  return out;
+}
+
+void printProbes(const engine::PackSource& pack, const char* indent) {
+  for (const auto& p : pack.probes) {
+    std::cout << indent << "node probe " << p.name << " (facts.plugins." << pack.name << "."
+              << p.name << ", " << p.timeout_seconds << " s, " << p.max_output_bytes
+              << " bytes): " << p.command << "\n";
+  }
+}
 
 // The packs of `path`, each sealed, for this kpatrol and the current rule api.
 Result<std::vector<engine::PackSource>> readSealed(const fs::path& path) {
@@ -81,6 +106,11 @@ int runAdd(const std::string& path, bool upgrade) {
     if (auto s = install(p); !s) return fail(s.error());
     std::cout << "installed " << p.name << " " << p.version << " into "
               << (pluginDir() / p.name).string() << "\n";
+    if (!p.probes.empty()) {
+      std::cout << "  every node collection (scan with SSH, collect node) now runs these "
+                   "commands on each node:\n";
+      printProbes(p, "  ");
+    }
   }
   return kExitOk;
 }
@@ -95,6 +125,7 @@ int runList(const GlobalOptions& global) {
                    {"version", p.version},
                    {"api", p.api},
                    {"rules", rules.rules.size()},
+                   {"probes", probesJson(p)},
                    {"path", (pluginDir() / p.name).string()},
                    {"status", "ok"}});
   }
@@ -115,14 +146,52 @@ int runList(const GlobalOptions& global) {
   for (const auto& p : out) {
     if (p["status"] == "ok") {
       std::cout << p["name"].get<std::string>() << " " << p["version"].get<std::string>() << "  "
-                << p["rules"].get<std::size_t>() << " rules  " << p["path"].get<std::string>()
-                << "\n";
+                << p["rules"].get<std::size_t>() << " rules  " << p["probes"].size()
+                << " node probes  " << p["path"].get<std::string>() << "\n";
+      for (const auto& probe : p["probes"]) {
+        std::cout << "  node probe " << probe["name"].get<std::string>() << ": "
+                  << probe["command"].get<std::string>() << "\n";
+      }
     } else {
       std::cout << p["name"].get<std::string>() << "  REFUSED: " << p["reason"].get<std::string>()
                 << "\n";
     }
   }
   return refused.empty() ? kExitOk : kExitError;
+}
+
+int runParse(const std::vector<std::string>& args) {
+  auto packs = engine::readPacks(args[0]);
+  if (!packs) return fail(packs.error());
+  if (packs->size() != 1) return fail(args[0] + ": parse takes one pack directory");
+  const auto& pack = packs->front();
+  const auto probe = std::find_if(pack.probes.begin(), pack.probes.end(),
+                                  [&](const engine::PackProbe& p) { return p.name == args[1]; });
+  if (probe == pack.probes.end()) {
+    std::string names;
+    for (const auto& p : pack.probes) names += (names.empty() ? "" : ", ") + p.name;
+    return fail(pack.origin + ": pack '" + pack.name + "' declares no probe '" + args[1] +
+                "' (its probes: " + (names.empty() ? "none" : names) + ")");
+  }
+  auto output = readFile(args[2], probe->max_output_bytes + 1);
+  if (!output) return fail(output.error());
+  if (output->size() > probe->max_output_bytes) {
+    return fail(args[2] + ": larger than the probe's max_output (" +
+                std::to_string(probe->max_output_bytes) + " bytes)");
+  }
+  engine::RuleSet set;
+  set.packs = *packs;
+  if (auto builtin = engine::builtinPacks()) {
+    for (auto& b : *builtin) {
+      if (b.name == "_builtin") set.packs.push_back(std::move(b));
+    }
+  }
+  auto runner = engine::ProbeParserRunner::create(set);
+  if (!runner) return fail(runner.error());
+  auto facts = (*runner)->parse(set.packs.front(), *probe, *output);
+  if (!facts) return fail(facts.error());
+  std::cout << facts->dump(2) << "\n";
+  return kExitOk;
 }
 
 }  // namespace
@@ -161,11 +230,14 @@ void addPluginCommands(CLI::App& app, GlobalOptions& global) {
   auto* plugin = app.add_subcommand(
       "plugin",
       "Install rule packs without rebuilding kpatrol. A plugin pack is a rule pack (pack.yaml,\n"
-      "rules, tests, lib/) sealed with SHA256SUMS; installed packs live in\n"
-      "$KPATROL_PLUGIN_DIR, else $XDG_DATA_HOME/kpatrol/plugins, and every scan loads them.\n"
+      "rules, tests, lib/, profiles/, and node probes: fixed commands with Lua parsers) sealed\n"
+      "with SHA256SUMS; installed packs live in $KPATROL_PLUGIN_DIR, else\n"
+      "$XDG_DATA_HOME/kpatrol/plugins; every scan loads their rules and every node collection\n"
+      "runs their probes (plugins/README.md).\n"
       "  kpatrol rules test ./my-pack        test it first\n"
       "  kpatrol plugin seal ./my-pack       write SHA256SUMS (the author, after every change)\n"
       "  kpatrol plugin add ./my-pack        verify and install (or a .tar.gz of it)\n"
+      "  kpatrol plugin parse ./my-pack PROBE captured.txt   try a probe's parser\n"
       "  kpatrol plugin list | verify | remove NAME");
   plugin->require_subcommand(1);
 
@@ -229,6 +301,7 @@ void addPluginCommands(CLI::App& app, GlobalOptions& global) {
       auto packs = readSealed(path);
       if (packs) {
         std::cout << "ok       " << t << "\n";
+        for (const auto& p : *packs) printProbes(p, "         ");
       } else {
         std::cout << "REFUSED  " << t << ": " << packs.error().message << "\n";
         rc = kExitError;
@@ -236,6 +309,14 @@ void addPluginCommands(CLI::App& app, GlobalOptions& global) {
     }
     exitCode() = rc;
   });
+
+  auto parse_args = std::make_shared<std::vector<std::string>>();
+  auto* parse = plugin->add_subcommand(
+      "parse",
+      "run a pack's node probe parser on a captured output and print the facts (JSON), as a\n"
+      "scan would store them at facts.plugins.<pack>.<probe>; for writing and testing probes");
+  parse->add_option("ARGS", *parse_args, "PACK_DIR PROBE OUTPUT_FILE")->required()->expected(3);
+  parse->callback([parse_args] { exitCode() = runParse(*parse_args); });
 
   auto remove_name = std::make_shared<std::string>();
   auto* remove = plugin->add_subcommand("remove", "uninstall an installed pack");

@@ -117,6 +117,7 @@ Result<Plan> makePlan(const ScanOptions& opt) {
 
 int runScan(const GlobalOptions& global, const ScanOptions& opt) {
   if (auto s = checkSources(opt, "scan"); !s) return fail(s.error().message);
+  if (opt.nodes) setPluginProbes(*opt.nodes, !opt.no_plugins);
   auto snapshot = loadSource(opt, global);
   if (!snapshot) return fail(snapshot.error());
   auto plan = makePlan(opt);

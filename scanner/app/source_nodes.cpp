@@ -7,14 +7,21 @@
 #include "app.h"
 #include "kpatrol/collect/node_probe.h"
 #include "kpatrol/collect/ssh_collector.h"
+#include "native_plugins.h"
 #include "node_jobs.h"
+#include "plugin_probes.h"
+#include "sources.h"
 
 namespace kpatrol::app {
 
 struct NodeSourceOptions {
   collect::SshCollectOptions ssh;
-  std::string bastion;  // --ssh-bastion, checked by collectSsh
+  std::string bastion;        // --ssh-bastion, checked by collectSsh
+  bool plugin_probes = true;  // run the installed plugins' node probes (off: --no-plugins)
+  std::vector<std::string> native_plugins;  // --native-plugin PATH (repeatable)
 };
+
+void setPluginProbes(NodeSourceOptions& options, bool enabled) { options.plugin_probes = enabled; }
 
 std::shared_ptr<NodeSourceOptions> addNodeSourceOptions(CLI::App* cmd) {
   auto opt = std::make_shared<NodeSourceOptions>();
@@ -68,6 +75,11 @@ std::shared_ptr<NodeSourceOptions> addNodeSourceOptions(CLI::App* cmd) {
       ->group(group);
   cmd->add_option("--ssh-password-file", s.password_file,
                   "file whose first line is the login password")
+      ->group(group);
+  cmd->add_option("--native-plugin", opt->native_plugins,
+                  "load this native collector plugin (.so, plugins/README.md) for the node "
+                  "collection (with --ssh-inventory, or collect node); only plugins named "
+                  "here are ever loaded (repeatable)")
       ->group(group);
   cmd->add_option("--ssh-root", s.probe.root,
                   "read the node's files under this directory on the node (default /)")
@@ -130,8 +142,23 @@ Status collectNodesInto(model::Json& doc, const NodeSourceOptions& options,
   }
   collect::SshCollectOptions ssh = options.ssh;
   ssh.progress = ::isatty(STDERR_FILENO) != 0;
+  const auto probes = installedPluginProbes(options.plugin_probes);
+  auto natives = NativePluginSet::load(options.native_plugins);
+  if (!natives) return std::move(natives).error();
+  NativePluginSet* native = natives->get();
+  auto specs = probes->specs();
+  for (auto& s : native->specs()) specs.push_back(std::move(s));
+  if (!specs.empty()) {
+    ssh.probe.plugin_sections = collect::pluginProbeScript(specs);
+    ssh.after_parse = [probes, native](std::string_view output, const std::string& subject,
+                                       collect::ProbeResult& result) {
+      probes->apply(output, subject, "ssh", result);
+      if (!native->empty()) native->record(output, subject.substr(5));
+    };
+  }
   auto got = collect::collectSsh(ssh, nodes);
   if (!got) return std::move(got).error();
+  if (!native->empty()) native->collectInto(got->nodes, got->errors, "ssh");
   mergeNodeResults(doc, std::move(got->nodes), got->errors);
   return okStatus();
 }
@@ -178,6 +205,36 @@ std::string hostRootNodeName(const std::string& root) {
   return "localhost";
 }
 
+// collectHostRoot with the plugins' probes (packs and native plugins) appended to the script and
+// parsed from its output.
+Result<collect::ProbeResult> collectHostRootWithProbes(const std::string& root,
+                                                       collect::ProbeOptions probe,
+                                                       const std::string& name,
+                                                       const PluginProbes& probes,
+                                                       NativePluginSet& native) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(root, ec)) {
+    return makeError(Errc::kNotFound, "host root " + root + " is not a directory");
+  }
+  probe.root = std::filesystem::absolute(root, ec).lexically_normal().string();
+  if (probe.root.empty()) probe.root = root;
+  auto specs = probes.specs();
+  for (auto& s : native.specs()) specs.push_back(std::move(s));
+  probe.plugin_sections = collect::pluginProbeScript(specs);
+  auto out = collect::runProbeScript("/bin/sh", probe);
+  if (!out) return out.error().withContext("host root " + root);
+  const std::string subject = "node/" + name;
+  auto result = collect::parseProbeOutput(*out, subject, "host-root");
+  probes.apply(*out, subject, "host-root", result);
+  if (!native.empty()) {
+    native.record(*out, name);
+    model::Json nodes = {{name, std::move(result.facts)}};
+    native.collectInto(nodes, result.errors, "host-root");
+    result.facts = std::move(nodes[name]);
+  }
+  return result;
+}
+
 model::Json errorsJson(const std::vector<model::CollectionError>& errors) {
   model::Json out = model::Json::array();
   for (const auto& e : errors) {
@@ -203,7 +260,12 @@ int runCollectNode(const CollectNodeOptions& opt) {
         opt.node_name.empty() ? hostRootNodeName(opt.host_root) : opt.node_name;
     collect::ProbeOptions probe = opt.nodes->ssh.probe;
     probe.root = opt.host_root;
-    auto got = collect::collectHostRoot(opt.host_root, probe, name);
+    const auto probes = installedPluginProbes(opt.nodes->plugin_probes);
+    auto natives = NativePluginSet::load(opt.nodes->native_plugins);
+    if (!natives) return fail(natives.error());
+    auto got = probes->empty() && (*natives)->empty()
+                   ? collect::collectHostRoot(opt.host_root, probe, name)
+                   : collectHostRootWithProbes(opt.host_root, probe, name, *probes, **natives);
     if (!got) return fail(got.error());
     doc["nodes"][name] = std::move(got->facts);
     doc["errors"] = errorsJson(got->errors);
@@ -250,6 +312,9 @@ void addCollectNodeCommand(CLI::App& collect, GlobalOptions& /*global*/) {
                   "bundle to write (.tar.gz); '-' prints the facts as one JSON line on stdout "
                   "(what a node-collection Job's log carries)")
       ->capture_default_str();
+  cmd->add_flag_function(
+      "--no-plugins", [opt](std::int64_t) { opt->nodes->plugin_probes = false; },
+      "do not run the node probes of the installed plugin packs (kpatrol plugin list)");
   cmd->footer(
       "Examples:\n"
       "  # every node of an inventory, as root with the agent's keys, strict host keys\n"

@@ -25,6 +25,9 @@ struct SourceOptions {
   std::shared_ptr<NodeJobOptions> node_jobs = std::make_shared<NodeJobOptions>();
 };
 
+/// Whether the installed plugins' node probes run (on by default; scan --no-plugins).
+void setPluginProbes(NodeSourceOptions& options, bool enabled);
+
 /// Adds --demo, --snapshot, --bundle, --manifests, the API options and the SSH options.
 void addSourceOptions(CLI::App* cmd, SourceOptions& opt);
 /// One cluster source at most, and --ssh-* only with a live source. `command` names the command

@@ -51,6 +51,7 @@ std::string probeScript(const ProbeOptions& options) {
   script += "E=" + shellQuote(options.extra_endpoints) + "\n";
   script += "M=" + shellQuote(std::to_string(options.max_section_bytes)) + "\n";
   script += body;
+  script += options.plugin_sections;
   return script;
 }
 

@@ -186,6 +186,7 @@ Result<NodeCollection> collectSsh(const SshCollectOptions& options,
         return;
       }
       ProbeResult parsed = parseProbeOutput(*output, subject, "ssh");
+      if (options.after_parse) options.after_parse(*output, subject, parsed);
       out.facts = std::move(parsed.facts);
       out.errors = std::move(parsed.errors);
       spdlog::debug(

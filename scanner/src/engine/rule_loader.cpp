@@ -24,7 +24,7 @@ bool knownKey(std::string_view key) {
 
 bool isRuleFile(const std::string& path) {
   return path.ends_with(".lua") && !path.starts_with("lib/") && !path.starts_with("tests/") &&
-         !path.starts_with("profiles/");
+         !path.starts_with("profiles/") && !path.starts_with("probes/");  // node probe parsers
 }
 
 // The line where `key = ` first appears, for messages about a field (0 if not found).

@@ -31,6 +31,90 @@ std::string textOf(const YAML::Node& node, const char* lang) {
   return {};
 }
 
+bool validProbeName(const std::string& name) {
+  return !name.empty() && name.size() <= 48 && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+constexpr std::size_t kMaxProbeCommandBytes = 4096;
+constexpr int kMaxProbeTimeoutSeconds = 600;
+constexpr std::size_t kMaxProbeOutputBytes = std::size_t{16} << 20;
+
+// pack.yaml `probes:` (plugins/README.md "Node probes"). Every field is checked here, so a
+// pack that `plugin add` accepted never gives the node collector a command it would refuse.
+Status parseProbes(PackSource& pack, const YAML::Node& list, const std::string& where) {
+  const std::string file = where + "/pack.yaml:";
+  if (!list.IsSequence()) {
+    return makeError(Errc::kParse, file + std::to_string(list.Mark().line + 1) +
+                                       ": 'probes' must be a list of {name, command, parser}");
+  }
+  for (const auto& item : list) {
+    const std::string at = file + std::to_string(item.Mark().line + 1) + ": probe";
+    if (!item.IsMap()) return makeError(Errc::kParse, at + ": expected a mapping");
+    PackProbe probe;
+    probe.line = item.Mark().line + 1;
+    for (const auto& kv : item) {
+      const auto key = kv.first.as<std::string>();
+      if (key != "name" && key != "command" && key != "parser" && key != "timeout" &&
+          key != "max_output" && key != "description") {
+        return makeError(Errc::kParse, at + ": unknown key '" + key +
+                                           "' (name, command, parser, timeout, max_output, "
+                                           "description)");
+      }
+    }
+    for (const char* key : {"name", "command", "parser"}) {
+      if (!item[key] || !item[key].IsScalar()) {
+        return makeError(Errc::kParse, at + ": '" + key + "' is required");
+      }
+    }
+    probe.name = item["name"].as<std::string>();
+    probe.command = item["command"].as<std::string>();
+    probe.parser = item["parser"].as<std::string>();
+    const std::string named = at + " '" + probe.name + "'";
+    if (!validProbeName(probe.name)) {
+      return makeError(Errc::kInvalidArgument,
+                       named + ": the name must be lower-case letters, digits or '_' (at most 48)");
+    }
+    for (const auto& other : pack.probes) {
+      if (other.name == probe.name) {
+        return makeError(Errc::kInvalidArgument, named + ": declared twice");
+      }
+    }
+    if (probe.command.empty() || probe.command.size() > kMaxProbeCommandBytes ||
+        probe.command.find_first_of(std::string_view("\n\r\0", 3)) != std::string::npos) {
+      return makeError(Errc::kInvalidArgument, named + ": 'command' must be one line of at most " +
+                                                   std::to_string(kMaxProbeCommandBytes) +
+                                                   " bytes");
+    }
+    if (!probe.parser.starts_with("probes/") || !probe.parser.ends_with(".lua") ||
+        !pack.files.contains(probe.parser)) {
+      return makeError(Errc::kInvalidArgument,
+                       named + ": 'parser' must name a .lua file of the pack under probes/ (" +
+                           probe.parser + " is not one)");
+    }
+    if (item["timeout"]) {
+      probe.timeout_seconds = item["timeout"].as<int>();
+      if (probe.timeout_seconds < 1 || probe.timeout_seconds > kMaxProbeTimeoutSeconds) {
+        return makeError(Errc::kInvalidArgument, named + ": 'timeout' must be 1.." +
+                                                     std::to_string(kMaxProbeTimeoutSeconds) +
+                                                     " seconds");
+      }
+    }
+    if (item["max_output"]) {
+      const auto bytes = item["max_output"].as<long long>();
+      if (bytes < 1 || static_cast<std::size_t>(bytes) > kMaxProbeOutputBytes) {
+        return makeError(
+            Errc::kInvalidArgument,
+            named + ": 'max_output' must be 1.." + std::to_string(kMaxProbeOutputBytes) + " bytes");
+      }
+      probe.max_output_bytes = static_cast<std::size_t>(bytes);
+    }
+    pack.probes.push_back(std::move(probe));
+  }
+  return okStatus();
+}
+
 // Fills name/version/api/description from pack.yaml; errors name the file and line.
 Status parsePackYaml(PackSource& pack, const std::string& where) {
   auto it = pack.files.find("pack.yaml");
@@ -61,6 +145,9 @@ Status parsePackYaml(PackSource& pack, const std::string& where) {
     if (doc["kpatrol"]) pack.kpatrol_range = doc["kpatrol"].as<std::string>();
     pack.description_en = textOf(doc["description"], "en");
     pack.description_zh = textOf(doc["description"], "zh");
+    if (doc["probes"]) {
+      if (auto s = parseProbes(pack, doc["probes"], where); !s) return s;
+    }
   } catch (const YAML::Exception& e) {
     return makeError(Errc::kParse,
                      where + "/pack.yaml:" + std::to_string(e.mark.line + 1) + ": " + e.msg);

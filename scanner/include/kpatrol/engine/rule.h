@@ -2,6 +2,7 @@
 // Rules and rule packs as loaded and validated by the engine (rules/README.md is the format).
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -15,6 +16,19 @@ namespace kpatrol::engine {
 /// The rule API this engine implements; a rule or pack asking for a newer one is refused.
 inline constexpr int kRuleApiVersion = 1;
 
+/// A node probe a pack declares in pack.yaml `probes:` (plugins/README.md "Node probes"): a
+/// fixed command run on every node in the built-in probe's session, and a Lua parser (a file of
+/// the pack returning {parse = function(output) ... end}) that turns its output into the facts
+/// at facts.plugins.<pack>.<name>.
+struct PackProbe {
+  std::string name;     // [a-z0-9_]+, unique in the pack
+  std::string command;  // one line of POSIX sh, fixed by the sealed pack
+  std::string parser;   // pack-relative path of the parser (.lua, not a rule file)
+  int timeout_seconds = 30;
+  std::size_t max_output_bytes = std::size_t{1} << 20;
+  int line = 0;  // in pack.yaml, for messages
+};
+
 /// A pack's files as loaded from the embedded tree, a directory or a .tar.gz.
 struct PackSource {
   std::string name;  // from pack.yaml
@@ -26,6 +40,7 @@ struct PackSource {
   std::string origin;         // "builtin", a directory or an archive path (for messages)
   bool builtin = false;
   std::map<std::string, std::string> files;  // relative path -> content
+  std::vector<PackProbe> probes;             // pack.yaml `probes:`
 };
 
 /// One load problem, Falco-style: file and line, error or warning.

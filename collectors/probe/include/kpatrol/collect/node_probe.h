@@ -27,6 +27,7 @@ struct ProbeOptions {
   std::string external_name = "www.aliyun.com";  // a name outside the cluster to resolve
   int timeout_seconds = 120;                     // host root: the whole script's time limit
   std::string extra_endpoints;  // "host:port,...": more TLS endpoints to read (live host only)
+  std::string plugin_sections;  // appended after the script: pluginProbeScript() (plugin_probes.h)
 };
 
 /// The script: a fixed string; the options enter only as shellQuote()d variable assignments.

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kpatrol/collect/node_probe.h"
@@ -30,6 +31,10 @@ struct SshCollectOptions {
   std::size_t max_output_bytes = std::size_t{16} << 20;  // the probe's stdout cap per node
   bool progress = false;  // "ssh: done/total nodes" on stderr (the CLI sets it on a terminal)
   ProbeOptions probe;     // probe.root: --ssh-root (fixture node roots in tests)
+  /// Called on a worker thread with a node's whole probe output after the built-in parsers
+  /// (plugin probe parsers: scanner/app/plugin_probes.h); must be thread-safe.
+  std::function<void(std::string_view output, const std::string& subject, ProbeResult& result)>
+      after_parse;
 };
 
 struct NodeCollection {
