@@ -7,6 +7,6 @@
 KPATROL_FUZZ_TARGET(probe_output) {
   auto result =
       kpatrol::collect::parseProbeOutput(kpatrol::fuzz::asText(data, size), "node/fuzz", "ssh");
-  (void)result.facts.dump();  // every fact must be valid JSON text (valid UTF-8 or replaced)
+  (void)result.facts.dump();  // strict: the facts must be valid UTF-8 (they go to JSON files)
   return 0;
 }
