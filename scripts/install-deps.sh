@@ -37,6 +37,9 @@ test_packages=(
                           # DNS resolution probe against a live responder
   mmdebstrap umoci        # the container image is built and smoke-tested without a container
                           # engine (deploy/image/build-image.sh)
+  clang-14 libclang-rt-14-dev
+                          # scripts/test-sanitizers.sh fuzz: libFuzzer targets (clang, with
+                          # the fuzzer and sanitizer runtimes); asan/tsan use GCC's runtimes
 )
 
 packages=("${build_packages[@]}")

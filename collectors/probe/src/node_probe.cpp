@@ -1004,6 +1004,24 @@ struct Assembler {
   }
 };
 
+// Node text must reach JSON as valid UTF-8 (nlohmann::json throws when dumping anything else).
+// Most facts are sanitized where they are read; this catches the rest, keys included (found by
+// test/fuzz probe_output: one 0xA4 byte in /etc/pam.d failed the whole collection).
+Json sanitizedJson(const Json& j) {
+  if (j.is_string()) return text::sanitize(j.get_ref<const std::string&>());
+  if (j.is_array()) {
+    Json out = Json::array();
+    for (const auto& v : j) out.push_back(sanitizedJson(v));
+    return out;
+  }
+  if (j.is_object()) {
+    Json out = Json::object();
+    for (const auto& [k, v] : j.items()) out[text::sanitize(k)] = sanitizedJson(v);
+    return out;
+  }
+  return j;
+}
+
 }  // namespace
 
 ProbeResult parseProbeOutput(std::string_view output, std::string_view subject,
@@ -1024,6 +1042,8 @@ ProbeResult parseProbeOutput(std::string_view output, std::string_view subject,
                                                           "output: ") +
                                                   e.what()});
   }
+  r.facts = sanitizedJson(r.facts);
+  for (auto& e : r.errors) e.message = text::sanitize(e.message);
   return r;
 }
 

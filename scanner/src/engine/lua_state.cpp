@@ -692,6 +692,17 @@ CheckOutcome LuaSandbox::evaluate(std::size_t index, const model::Snapshot& snap
   }
   lua_settop(L, top);
   impl.rule = nullptr;
+  // A node whose collection failed or was cut off cannot show that a check does not apply: a
+  // check answering "not applicable" from the facts it lacks would hide the failure.
+  if (out.status == model::Status::kNa && subject.scope == model::Scope::kNode) {
+    const auto* e = snapshot.errorFor(subject.id, "*");
+    if (e != nullptr && e->fact == "*") {
+      out.status = model::Status::kError;
+      out.message = "not evaluated: " + e->message +
+                    (e->source.empty() ? "" : " (" + e->source + ")") +
+                    "; the check said: " + out.message;
+    }
+  }
   return out;
 }
 

@@ -337,8 +337,8 @@ void Snapshot::index() {
     }
   }
   for (const auto& [name, facts] : node_facts_) {
-    const bool known =
-        std::any_of(nodes.begin(), nodes.end(), [&](const Subject& s) { return s.name == name; });
+    const bool known = std::any_of(nodes.begin(), nodes.end(),
+                                   [&n = name](const Subject& s) { return s.name == n; });
     if (!known)
       nodes.push_back(Subject{Scope::kNode, "node/" + name, "Node", name, "", nullptr, &facts});
   }

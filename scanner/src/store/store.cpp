@@ -257,6 +257,10 @@ Error Connection::error(int rc, std::string_view what) const {
   // from elsewhere (a bind, a stale message) fall back to the generic text for that code.
   if (db_ && sqlite3_extended_errcode(db_.get()) != rc) msg = sqlite3_errstr(rc);
   std::string text = path_.string() + ": " + std::string(what) + ": " + msg;
+  // An I/O error's cause (ENOSPC: the disk is full) is only in the OS error number.
+  const int os_errno = db_ ? sqlite3_system_errno(db_.get()) : 0;
+  if ((rc & 0xff) == SQLITE_IOERR && os_errno != 0)
+    text += std::string(": ") + std::strerror(os_errno);
   text += " (sqlite code " + std::to_string(rc) + ")";
   return makeError(errcFor(rc), std::move(text));
 }

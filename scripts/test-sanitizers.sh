@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Runs kpatrol's tests under the sanitizers and libFuzzer, after the normal suite (CI):
+#   asan  the suite built with ASan+UBSan (CMake preset asan, build-asan/), every test but the
+#         container image build, the benchmarks and the format check (not compiled code);
+#   tsan  ThreadSanitizer (preset tsan, build-tsan/) on the concurrent parts: the evaluator
+#         (unit_engine), SSH fan-out (unit_ssh, e2e_ssh) and the API client (unit_api_client,
+#         e2e_api_client);
+#   fuzz  every libFuzzer target (preset fuzz, clang, build-fuzz/) for KPATROL_FUZZ_SECONDS
+#         (default 20) from its seed corpus and regressions.
+# Usage: scripts/test-sanitizers.sh [asan] [tsan] [fuzz]   (no argument: all three)
+# Each part prints its wall time. A sanitizer report, a fuzzer crash or a failing test fails it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+parts=("$@")
+[[ ${#parts[@]} -eq 0 ]] && parts=(asan tsan fuzz)
+jobs=${KPATROL_SANITIZER_JOBS:-2}
+launcher=()
+if command -v ccache >/dev/null 2>&1; then
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+fi
+
+# Reports go to stderr, which CTest shows; any report makes the process exit non-zero.
+supp=$root/test/sanitizers
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1:strict_string_checks=1:check_initialization_order=1"
+export LSAN_OPTIONS="suppressions=$supp/lsan.supp:print_suppressions=0"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:suppressions=$supp/ubsan.supp"
+export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$supp/tsan.supp"
+
+timed() {
+  local name=$1 start=$SECONDS
+  shift
+  "$@"
+  echo "== $name: $((SECONDS - start)) s wall"
+}
+
+run_asan() {
+  cmake --preset asan "${launcher[@]}" >/dev/null
+  cmake --build build-asan -j"$jobs"
+  ctest --test-dir build-asan --output-on-failure -j"$jobs" \
+    -E '^(image_build_smoke|lint_format)$'
+}
+
+run_tsan() {
+  cmake --preset tsan "${launcher[@]}" >/dev/null
+  cmake --build build-tsan -j"$jobs" --target unit_engine unit_ssh unit_api_client kpatrol \
+    kpatrol_fixture_apiserver
+  ctest --test-dir build-tsan --output-on-failure \
+    -R '^(unit_engine|unit_ssh|e2e_ssh|unit_api_client|e2e_api_client)$'
+}
+
+run_fuzz() {
+  cmake --preset fuzz "${launcher[@]}" >/dev/null
+  cmake --build build-fuzz -j"$jobs" --target fuzz_all
+  ctest --test-dir build-fuzz --output-on-failure -L fuzz -j"$jobs"
+}
+
+for part in "${parts[@]}"; do
+  case $part in
+    asan) timed asan run_asan ;;
+    tsan) timed tsan run_tsan ;;
+    fuzz) timed fuzz run_fuzz ;;
+    *) echo "usage: $0 [asan] [tsan] [fuzz]" >&2; exit 2 ;;
+  esac
+done
