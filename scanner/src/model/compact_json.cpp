@@ -356,7 +356,7 @@ JsonBuilder::~JsonBuilder() = default;
 
 Result<JsonView> JsonBuilder::add(const Json& value, Trim trim) {
   stack_.clear();
-  BuildWalk walk{*this};
+  BuildWalk walk{*this, {}};
   if (auto s = walk.add(value, rootLevel(trim, value.is_array()), 0); !s) {
     stack_.clear();
     return std::move(s).error();
@@ -388,7 +388,7 @@ Result<JsonView> JsonBuilder::parsePadded(const void* padded_ptr, std::string_vi
   {
     simdjson::dom::element root;
     stack_.clear();
-    BuildWalk walk{*this};
+    BuildWalk walk{*this, {}};
     bool ok = !parser_->dom.parse(padded).get(root);
     if (ok) {
       ok = !walk.addSj(root, rootLevel(trim, root.type() == simdjson::dom::element_type::ARRAY),
