@@ -100,19 +100,19 @@ Result<Loaded> loadRules(const PrecheckOptions& opt, const std::string& target) 
 precheck::NodePlan nodePlan(const model::Snapshot& snapshot) {
   std::vector<std::string> control_plane, workers;
   for (const auto& s : snapshot.subjects(model::Scope::kNode)) {
-    const model::Json empty = model::Json::object();
-    const model::Json* labels = &empty;
-    if (s.object != nullptr) {
-      auto meta = s.object->find("metadata");
-      if (meta != s.object->end() && meta->contains("labels") && (*meta)["labels"].is_object())
-        labels = &(*meta)["labels"];
+    model::JsonView labels;
+    if (s.object) {
+      const model::JsonView meta = s.object.find("metadata");
+      if (meta && meta.find("labels") && meta.find("labels").is_object())
+        labels = meta.find("labels");
     }
-    const bool cp = labels->contains("node-role.kubernetes.io/control-plane") ||
-                    labels->contains("node-role.kubernetes.io/master") ||
-                    (s.facts != nullptr && s.facts->contains("processes") &&
-                     (*s.facts)["processes"].contains("kube-apiserver"));
-    const bool virt = labels->value("type", "") == "virtual-kubelet" ||
-                      labels->contains("virtual-kubelet.io/provider-name");
+    const bool cp = (labels && (labels.contains("node-role.kubernetes.io/control-plane") ||
+                                labels.contains("node-role.kubernetes.io/master"))) ||
+                    (s.facts && s.facts.find("processes") &&
+                     s.facts.find("processes").contains("kube-apiserver"));
+    const bool virt =
+        (labels && labels.find("type") && labels.find("type").stringOr() == "virtual-kubelet") ||
+        (labels && labels.contains("virtual-kubelet.io/provider-name"));
     if (virt) continue;
     (cp ? control_plane : workers).push_back(s.name);
   }

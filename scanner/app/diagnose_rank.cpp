@@ -35,9 +35,7 @@ std::string lower(std::string s) {
 }
 
 const Json& items(const model::Snapshot& snap, std::string_view plural) {
-  static const Json kEmpty = Json::array();
-  const Json* list = snap.objects(plural);
-  return list != nullptr && list->is_array() ? *list : kEmpty;
+  return snap.objectsJson(plural);
 }
 
 const Json* findObject(const model::Snapshot& snap, std::string_view plural, std::string_view ns,
@@ -687,7 +685,7 @@ Result<Relevance> relate(const Question& q, const model::Snapshot& snap) {
       break;
     }
     case Kind::kNode: {
-      bool known = snap.nodeFacts(q.node) != nullptr;
+      bool known = snap.nodeFacts(q.node).valid();
       for (const auto& n : items(snap, "nodes")) {
         if (str(at(&n, "metadata"), "name") == q.node) known = true;
       }
@@ -827,7 +825,7 @@ Json narrowDocument(const model::Snapshot& snap, const Relevance& rel) {
   for (const auto& [id, r] : rel.subjects) {
     if (id.rfind("node/", 0) != 0) continue;
     const std::string name = id.substr(5);
-    if (const Json* facts = snap.nodeFacts(name)) nodes[name] = *facts;
+    if (const model::JsonView facts = snap.nodeFacts(name)) nodes[name] = facts.toJson();
   }
   doc["nodes"] = std::move(nodes);
   Json errors = Json::array();

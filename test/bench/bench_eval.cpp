@@ -2960,10 +2960,10 @@ int main(int argc, char** argv) {
   }
   row("subjects", subjects);
   auto sampledTextSize = [&](const char* plural) {  // compact JSON, every 50th object
-    const Json* list = snapshot.objects(plural);
+    const model::JsonView list = snapshot.objects(plural);
     std::size_t n = 0, bytes = 0;
-    for (std::size_t i = 0; list != nullptr && i < list->size(); i += 50, ++n) {
-      bytes += (*list)[i].dump().size();
+    for (std::size_t i = 0; list && i < list.size(); i += 50, ++n) {
+      bytes += list[i].dump().size();
     }
     return n == 0 ? std::size_t{0} : bytes / n;
   };
@@ -2988,6 +2988,8 @@ int main(int argc, char** argv) {
     row("RSS: document only", mib(rss_doc - rss_start));
     row("RSS: document + snapshot", mib(rss_both - rss_start) + " (fromJson copies the document)");
   }
+  row("compact store", mib(static_cast<long>(snapshot.storeBytes() / 1024)) +
+                           " (nodes, strings and keys of the snapshot)");
   row("RSS: snapshot only",
       mib(rss_snapshot) + " (process; snapshot ~" + mib(rss_snapshot - rss_start) + ", ~" +
           grouped(static_cast<std::uint64_t>(

@@ -93,27 +93,27 @@ const model::Snapshot& snapshotOf(lua_State* L) {
 int ctxObjects(lua_State* L) {
   const char* plural = luaL_checkstring(L, 1);
   const auto& snap = snapshotOf(L);
-  const model::Json* list = snap.objects(plural);
-  if (list == nullptr) {
+  const model::JsonView list = snap.objects(plural);
+  if (!list) {
     const std::string fact = std::string("objects.") + plural;
     if (const auto* e = snap.errorFor("cluster", fact)) {
       return luaL_error(L, "%s not collected: %s", fact.c_str(), e->message.c_str());
     }
     return luaL_error(L, "%s not collected (no %s in the snapshot)", fact.c_str(), plural);
   }
-  pushJson(L, *list);
+  pushJson(L, list);
   return 1;
 }
 
 int ctxHasObjects(lua_State* L) {
-  lua_pushboolean(L, snapshotOf(L).objects(luaL_checkstring(L, 1)) != nullptr);
+  lua_pushboolean(L, snapshotOf(L).objects(luaL_checkstring(L, 1)).valid());
   return 1;
 }
 
 int ctxNodeFacts(lua_State* L) {
-  const model::Json* facts = snapshotOf(L).nodeFacts(luaL_checkstring(L, 1));
-  if (facts == nullptr) return pushNil(L);
-  pushJson(L, *facts);
+  const model::JsonView facts = snapshotOf(L).nodeFacts(luaL_checkstring(L, 1));
+  if (!facts) return pushNil(L);
+  pushJson(L, facts);
   return 1;
 }
 
@@ -142,9 +142,9 @@ int ctxGet(lua_State* L) {
       lua_Integer num = 0;
       auto [end, ec] = std::from_chars(seg.data(), seg.data() + seg.size(), num);
       const bool numeric = ec == std::errc() && end == seg.data() + seg.size();
-      const model::Json* view = toView(L, 4);
+      const model::JsonView view = toView(L, 4);
       const bool indexes_array =
-          (view != nullptr && view->is_array()) || (lua_istable(L, 4) && lua_rawlen(L, 4) > 0);
+          (view && view.is_array()) || (lua_istable(L, 4) && lua_rawlen(L, 4) > 0);
       if (numeric && indexes_array) {
         lua_pushinteger(L, num);
       } else {
@@ -177,16 +177,16 @@ int ctxGet(lua_State* L) {
 int ctxFlag(lua_State* L) {
   const std::string name = luaL_checkstring(L, 2);
   if (lua_isnil(L, 1)) return pushNil(L);
-  const model::Json* v = toView(L, 1);
+  const model::JsonView v = toView(L, 1);
   std::vector<std::string> argv;
-  if (v != nullptr && v->is_object()) {
-    auto it = v->find(name);
-    if (it == v->end()) return pushNil(L);
-    pushJson(L, *it);
+  if (v && v.is_object()) {
+    const model::JsonView it = v.find(name);
+    if (!it) return pushNil(L);
+    pushJson(L, it);
     return 1;
   }
-  if (v != nullptr && v->is_array()) {
-    for (const auto& arg : *v) argv.push_back(arg.is_string() ? arg.get<std::string>() : "");
+  if (v && v.is_array()) {
+    for (std::size_t i = 0; i < v.size(); ++i) argv.emplace_back(v[i].stringOr());
   } else if (lua_istable(L, 1) && lua_rawlen(L, 1) > 0) {
     const auto n = static_cast<lua_Integer>(lua_rawlen(L, 1));
     for (lua_Integer i = 1; i <= n; ++i) {
@@ -245,45 +245,43 @@ int ctxEffective(lua_State* L) {
   const char* config_path = luaL_optstring(L, 3, nullptr);
   const char* flag = luaL_optstring(L, 4, nullptr);
   lua_getfield(L, 1, "facts");  // 6
-  const model::Json* facts = toView(L, 6);
-  const model::Json* comp = nullptr;
-  if (facts != nullptr && facts->is_object()) {
-    auto it = facts->find(component);
-    if (it != facts->end() && it->is_object()) comp = &*it;
+  const model::JsonView facts = toView(L, 6);
+  model::JsonView comp;
+  if (facts && facts.is_object()) {
+    const model::JsonView it = facts.find(component);
+    if (it && it.is_object()) comp = it;
   }
-  if (comp != nullptr && flag != nullptr) {
-    auto args = comp->find("args");
-    if (args != comp->end() && args->is_object()) {
-      auto f = args->find(flag);
-      if (f != args->end() && !f->is_null()) {
-        if (f->is_string()) {
-          pushFlagValue(L, f->get<std::string>());
+  if (comp && flag != nullptr) {
+    const model::JsonView args = comp.find("args");
+    if (args && args.is_object()) {
+      const model::JsonView f = args.find(flag);
+      if (f && !f.is_null()) {
+        if (f.is_string()) {
+          pushFlagValue(L, std::string(f.getString()));
         } else {
-          pushJson(L, *f);
+          pushJson(L, f);
         }
         lua_pushliteral(L, "flag");
         return 2;
       }
     }
   }
-  if (comp != nullptr && config_path != nullptr) {
-    auto cfg = comp->find("config");
-    if (cfg != comp->end() && cfg->is_object()) {
-      const model::Json* cur = &*cfg;
+  if (comp && config_path != nullptr) {
+    const model::JsonView cfg = comp.find("config");
+    if (cfg && cfg.is_object()) {
+      model::JsonView cur = cfg;
       std::string_view path(config_path);
-      while (cur != nullptr && !path.empty()) {
+      while (cur && !path.empty()) {
         const auto dot = path.find('.');
-        const std::string key(path.substr(0, dot));
-        if (!cur->is_object()) {
-          cur = nullptr;
+        if (!cur.is_object()) {
+          cur = {};
           break;
         }
-        auto it = cur->find(key);
-        cur = it == cur->end() ? nullptr : &*it;
+        cur = cur.find(path.substr(0, dot));
         path = dot == std::string_view::npos ? std::string_view() : path.substr(dot + 1);
       }
-      if (cur != nullptr && !cur->is_null()) {
-        pushJson(L, *cur);
+      if (cur && !cur.is_null()) {
+        pushJson(L, cur);
         lua_pushliteral(L, "config");
         return 2;
       }
@@ -299,16 +297,17 @@ int ctxEffective(lua_State* L) {
 }
 
 int ctxContainers(lua_State* L) {
-  const model::Json* obj = toView(L, 1);
+  const model::JsonView obj = toView(L, 1);
   lua_newtable(L);
-  if (obj == nullptr || !obj->is_object()) return 1;
-  const model::Json* spec = obj;
-  if (auto s = obj->find("spec"); s != obj->end() && s->is_object()) spec = &*s;
+  if (!obj || !obj.is_object()) return 1;
+  model::JsonView spec = obj;
+  if (const model::JsonView s = obj.find("spec"); s && s.is_object()) spec = s;
   lua_Integer n = 1;
   for (const char* field : {"initContainers", "containers", "ephemeralContainers"}) {
-    auto list = spec->find(field);
-    if (list == spec->end() || !list->is_array()) continue;
-    for (const auto& c : *list) {
+    const model::JsonView list = spec.find(field);
+    if (!list || !list.is_array()) continue;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const model::JsonView c = list[i];
       if (!c.is_object()) continue;
       pushJson(L, c);
       lua_rawseti(L, -2, n++);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -18,32 +19,30 @@ constexpr int kMaxDepth = 32;
 constexpr std::size_t kViewCacheMax = 4096;
 
 // The view metamethods are reachable only through the locked metatable of a view, so the
-// first argument is always a view: no registry lookup by type name on every field read.
-const model::Json* checkView(lua_State* L, int idx) {
-  return *static_cast<const model::Json**>(lua_touserdata(L, idx));
+// first argument is always a view: no registry lookup by type name on every field read. A view
+// userdata holds a model::JsonView (store + node, 16 bytes): a node index, not a copied value.
+model::JsonView checkView(lua_State* L, int idx) {
+  return *static_cast<const model::JsonView*>(lua_touserdata(L, idx));
 }
 
 int viewIndex(lua_State* L) {
-  const model::Json* j = checkView(L, 1);
-  if (j->is_object()) {
+  const model::JsonView j = checkView(L, 1);
+  if (j.is_object()) {
     if (lua_type(L, 2) != LUA_TSTRING) return 0;
     size_t len = 0;
     const char* key = lua_tolstring(L, 2, &len);
-    const std::string_view wanted(key, len);
-    // ordered_json objects are small vectors: a linear scan without building a std::string.
-    for (auto it = j->begin(); it != j->end(); ++it) {
-      if (it.key() == wanted) {
-        pushJson(L, it.value());
-        return 1;
-      }
+    // objects are small: a linear scan over interned keys, no std::string built
+    if (const model::JsonView v = j.find(std::string_view(key, len))) {
+      pushJson(L, v);
+      return 1;
     }
     return 0;
   }
-  if (j->is_array()) {
+  if (j.is_array()) {
     int isnum = 0;
     const lua_Integer i = lua_tointegerx(L, 2, &isnum);
-    if (!isnum || i < 1 || static_cast<std::size_t>(i) > j->size()) return 0;
-    pushJson(L, (*j)[static_cast<std::size_t>(i - 1)]);
+    if (!isnum || i < 1 || static_cast<std::size_t>(i) > j.size()) return 0;
+    pushJson(L, j[static_cast<std::size_t>(i - 1)]);
     return 1;
   }
   return 0;
@@ -54,27 +53,25 @@ int viewNewIndex(lua_State* L) {
 }
 
 int viewLen(lua_State* L) {
-  const model::Json* j = checkView(L, 1);
-  lua_pushinteger(L, static_cast<lua_Integer>(j->is_structured() ? j->size() : 0));
+  lua_pushinteger(L, static_cast<lua_Integer>(checkView(L, 1).size()));
   return 1;
 }
 
 // Iterator closure: upvalue 1 = view, upvalue 2 = next position.
 int viewNext(lua_State* L) {
-  const model::Json* j = checkView(L, lua_upvalueindex(1));
+  const model::JsonView j = checkView(L, lua_upvalueindex(1));
   const lua_Integer pos = lua_tointeger(L, lua_upvalueindex(2));
-  if (pos < 0 || static_cast<std::size_t>(pos) >= j->size()) return 0;
+  if (pos < 0 || static_cast<std::size_t>(pos) >= j.size()) return 0;
   lua_pushinteger(L, pos + 1);
   lua_replace(L, lua_upvalueindex(2));
-  if (j->is_array()) {
+  const auto i = static_cast<std::size_t>(pos);
+  if (j.is_array()) {
     lua_pushinteger(L, pos + 1);
-    pushJson(L, (*j)[static_cast<std::size_t>(pos)]);
-    return 2;
+  } else {
+    const std::string_view key = j.keyAt(i);
+    lua_pushlstring(L, key.data(), key.size());
   }
-  auto it = j->begin();
-  std::advance(it, pos);
-  lua_pushlstring(L, it.key().data(), it.key().size());
-  pushJson(L, it.value());
+  pushJson(L, j[i]);
   return 2;
 }
 
@@ -89,14 +86,14 @@ int viewPairs(lua_State* L) {
 }
 
 int viewToString(lua_State* L) {
-  const model::Json* j = checkView(L, 1);
-  lua_pushfstring(L, "view(%s, %d)", j->is_array() ? "array" : "object",
-                  static_cast<int>(j->size()));
+  const model::JsonView j = checkView(L, 1);
+  lua_pushfstring(L, "view(%s, %d)", j.is_array() ? "array" : "object", static_cast<int>(j.size()));
   return 1;
 }
 
 int viewEq(lua_State* L) {
-  lua_pushboolean(L, toView(L, 1) == toView(L, 2));
+  // the same value, not equal contents (as two tables)
+  lua_pushboolean(L, toView(L, 1).identity() == toView(L, 2).identity());
   return 1;
 }
 
@@ -146,29 +143,30 @@ struct Budget {
   }
 };
 
-model::Json jsonCopyCapped(const model::Json& j, Budget& budget, int depth) {
+model::Json jsonCopyCapped(model::JsonView j, Budget& budget, int depth) {
   if (depth > kMaxDepth || !budget.take(8)) return "…";
   if (j.is_object()) {
     model::Json out = model::Json::object();
-    for (auto it = j.begin(); it != j.end() && !budget.truncated; ++it) {
-      if (!budget.take(it.key().size())) break;
-      out[it.key()] = jsonCopyCapped(it.value(), budget, depth + 1);
+    for (std::size_t i = 0; i < j.size() && !budget.truncated; ++i) {
+      const std::string_view key = j.keyAt(i);
+      if (!budget.take(key.size())) break;
+      out[std::string(key)] = jsonCopyCapped(j[i], budget, depth + 1);
     }
     return out;
   }
   if (j.is_array()) {
     model::Json out = model::Json::array();
-    for (const auto& v : j) {
+    for (std::size_t i = 0; i < j.size(); ++i) {
       if (budget.truncated) break;
-      out.push_back(jsonCopyCapped(v, budget, depth + 1));
+      out.push_back(jsonCopyCapped(j[i], budget, depth + 1));
     }
     return out;
   }
   if (j.is_string()) {
-    const auto& s = j.get_ref<const std::string&>();
-    if (!budget.take(s.size())) return s.substr(0, 64) + "…";
+    const std::string_view s = j.getString();
+    if (!budget.take(s.size())) return std::string(s.substr(0, 64)) + "…";
   }
-  return j;
+  return j.toJson();
 }
 
 model::Json toJsonImpl(lua_State* L, int idx, Budget& budget, int depth) {
@@ -190,7 +188,7 @@ model::Json toJsonImpl(lua_State* L, int idx, Budget& budget, int depth) {
       return validUtf8(std::string_view(s, len));
     }
     case LUA_TUSERDATA:
-      if (const model::Json* v = toView(L, idx)) return jsonCopyCapped(*v, budget, depth);
+      if (const model::JsonView v = toView(L, idx)) return jsonCopyCapped(v, budget, depth);
       return "(userdata)";
     case LUA_TTABLE: {
       if (!lua_checkstack(L, 4)) return "…";
@@ -282,7 +280,67 @@ void resetViewCache(LuaSandbox::Impl& impl) {
   impl.view_cache_size = 0;
 }
 
-void pushJson(lua_State* L, const model::Json& value) {
+void pushJson(lua_State* L, model::JsonView value) {
+  switch (value.type()) {
+    case model::JsonType::kFalse:
+    case model::JsonType::kTrue:
+      lua_pushboolean(L, value.getBool());
+      return;
+    case model::JsonType::kInt:
+      lua_pushinteger(L, static_cast<lua_Integer>(value.getInt()));
+      return;
+    case model::JsonType::kUint:
+      lua_pushinteger(L, static_cast<lua_Integer>(value.getUint()));
+      return;
+    case model::JsonType::kFloat:
+      lua_pushnumber(L, value.getDouble());
+      return;
+    case model::JsonType::kString: {
+      const std::string_view s = value.getString();
+      lua_pushlstring(L, s.data(), s.size());
+      return;
+    }
+    case model::JsonType::kObject:
+    case model::JsonType::kArray: {
+      // Cached by node address; a hit is checked against the store too, so a view left from an
+      // earlier snapshot whose node memory was reused is never handed out.
+      auto* impl = implOf(L);
+      const void* id = value.identity();
+      lua_rawgeti(L, LUA_REGISTRYINDEX, impl->view_cache_ref);
+      if (lua_rawgetp(L, -1, id) == LUA_TUSERDATA &&
+          static_cast<const model::JsonView*>(lua_touserdata(L, -1))->store() == value.store()) {
+        lua_remove(L, -2);
+        return;
+      }
+      lua_pop(L, 1);
+      auto* slot = static_cast<model::JsonView*>(lua_newuserdatauv(L, sizeof(model::JsonView), 0));
+      new (slot) model::JsonView(value);  // trivially destructible: no __gc needed
+      lua_rawgeti(L, LUA_REGISTRYINDEX, impl->view_mt_ref);
+      lua_setmetatable(L, -2);
+      if (impl->view_cache_size < kViewCacheMax) {
+        lua_pushvalue(L, -1);
+        lua_rawsetp(L, -3, id);
+        ++impl->view_cache_size;
+      }
+      lua_remove(L, -2);
+      return;
+    }
+    default:
+      lua_pushnil(L);
+      return;
+  }
+}
+
+model::JsonView toView(lua_State* L, int idx) {
+  if (lua_type(L, idx) != LUA_TUSERDATA || lua_getmetatable(L, idx) == 0) return {};
+  lua_rawgeti(L, LUA_REGISTRYINDEX, implOf(L)->view_mt_ref);
+  const bool is_view = lua_rawequal(L, -1, -2) != 0;
+  lua_pop(L, 2);
+  return is_view ? *static_cast<const model::JsonView*>(lua_touserdata(L, idx)) : model::JsonView();
+}
+
+void pushPlainJson(lua_State* L, const model::Json& value, int depth) {
+  luaL_checkstack(L, 4, "value too deep");
   switch (value.type()) {
     case model::Json::value_t::boolean:
       lua_pushboolean(L, value.get<bool>());
@@ -301,41 +359,29 @@ void pushJson(lua_State* L, const model::Json& value) {
       lua_pushlstring(L, s.data(), s.size());
       return;
     }
-    case model::Json::value_t::object:
     case model::Json::value_t::array: {
-      // A view holds only the address, so a cached view is right for whatever JSON value lives
-      // at that address now; the cache only has to stay bounded.
-      auto* impl = implOf(L);
-      lua_rawgeti(L, LUA_REGISTRYINDEX, impl->view_cache_ref);
-      if (lua_rawgetp(L, -1, &value) == LUA_TUSERDATA) {
-        lua_remove(L, -2);
-        return;
+      if (depth > kMaxDepth) break;
+      lua_createtable(L, static_cast<int>(value.size()), 0);
+      lua_Integer i = 1;
+      for (const auto& e : value) {
+        pushPlainJson(L, e, depth + 1);
+        lua_rawseti(L, -2, i++);
       }
-      lua_pop(L, 1);
-      auto** slot = static_cast<const model::Json**>(lua_newuserdatauv(L, sizeof(void*), 0));
-      *slot = &value;
-      lua_rawgeti(L, LUA_REGISTRYINDEX, impl->view_mt_ref);
-      lua_setmetatable(L, -2);
-      if (impl->view_cache_size < kViewCacheMax) {
-        lua_pushvalue(L, -1);
-        lua_rawsetp(L, -3, &value);
-        ++impl->view_cache_size;
+      return;
+    }
+    case model::Json::value_t::object: {
+      if (depth > kMaxDepth) break;
+      lua_createtable(L, 0, static_cast<int>(value.size()));
+      for (auto it = value.begin(); it != value.end(); ++it) {
+        pushPlainJson(L, it.value(), depth + 1);
+        lua_setfield(L, -2, it.key().c_str());
       }
-      lua_remove(L, -2);
       return;
     }
     default:
-      lua_pushnil(L);
-      return;
+      break;
   }
-}
-
-const model::Json* toView(lua_State* L, int idx) {
-  if (lua_type(L, idx) != LUA_TUSERDATA || lua_getmetatable(L, idx) == 0) return nullptr;
-  lua_rawgeti(L, LUA_REGISTRYINDEX, implOf(L)->view_mt_ref);
-  const bool is_view = lua_rawequal(L, -1, -2) != 0;
-  lua_pop(L, 2);
-  return is_view ? *static_cast<const model::Json**>(lua_touserdata(L, idx)) : nullptr;
+  lua_pushnil(L);
 }
 
 model::Json luaToJson(lua_State* L, int idx, std::size_t budget_bytes) {
@@ -352,27 +398,22 @@ void pushPlainCopy(lua_State* L, int idx, int depth) {
     lua_pushnil(L);
     return;
   }
-  if (const model::Json* v = toView(L, idx)) {
-    lua_createtable(L, v->is_array() ? static_cast<int>(v->size()) : 0,
-                    v->is_object() ? static_cast<int>(v->size()) : 0);
-    if (v->is_array()) {
-      lua_Integer i = 1;
-      for (const auto& e : *v) {
-        pushJson(L, e);
-        if (lua_isuserdata(L, -1)) {
-          pushPlainCopy(L, -1, depth + 1);
-          lua_remove(L, -2);
-        }
-        lua_rawseti(L, -2, i++);
+  if (const model::JsonView v = toView(L, idx)) {
+    lua_createtable(L, v.is_array() ? static_cast<int>(v.size()) : 0,
+                    v.is_object() ? static_cast<int>(v.size()) : 0);
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      pushJson(L, v[i]);
+      if (lua_isuserdata(L, -1)) {
+        pushPlainCopy(L, -1, depth + 1);
+        lua_remove(L, -2);
       }
-    } else {
-      for (auto it = v->begin(); it != v->end(); ++it) {
-        pushJson(L, it.value());
-        if (lua_isuserdata(L, -1)) {
-          pushPlainCopy(L, -1, depth + 1);
-          lua_remove(L, -2);
-        }
-        lua_setfield(L, -2, it.key().c_str());
+      if (v.is_array()) {
+        lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
+      } else {
+        const std::string_view key = v.keyAt(i);
+        lua_pushlstring(L, key.data(), key.size());
+        lua_insert(L, -2);
+        lua_rawset(L, -3);
       }
     }
     return;

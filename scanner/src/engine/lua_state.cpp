@@ -426,13 +426,12 @@ Status LuaSandbox::addRule(const RuleMeta& rule, const model::Json& params) {
   // Parameters: plain values, read through ctx.param.
   lua_newtable(L);
   for (const auto& [name, value] : params.items()) {
-    pushJson(L, value);
-    if (lua_isuserdata(L, -1)) {  // containers: give the rule plain read-only tables
-      const int idx = lua_gettop(L);
+    if (value.is_structured()) {  // containers: give the rule plain read-only tables
       lua_rawgeti(L, LUA_REGISTRYINDEX, impl_->readonly_ref);
-      pushPlainCopy(L, idx);
+      pushPlainJson(L, value);
       lua_call(L, 1, 1);
-      lua_remove(L, idx);
+    } else {
+      pushPlainJson(L, value);
     }
     lua_setfield(L, -2, name.c_str());
   }
@@ -444,18 +443,17 @@ Status LuaSandbox::addRule(const RuleMeta& rule, const model::Json& params) {
 namespace {
 
 // Whether a dotted path exists under a JSON object ("kubelet.config").
-bool hasPath(const model::Json* root, std::string_view path) {
-  const model::Json* cur = root;
-  while (cur != nullptr && !path.empty()) {
+bool hasPath(model::JsonView root, std::string_view path) {
+  model::JsonView cur = root;
+  while (cur && !path.empty()) {
     const auto dot = path.find('.');
-    const std::string key(path.substr(0, dot));
-    if (!cur->is_object()) return false;
-    auto it = cur->find(key);
-    if (it == cur->end() || it->is_null()) return false;
-    cur = &*it;
+    if (!cur.is_object()) return false;
+    const model::JsonView next = cur.find(path.substr(0, dot));
+    if (!next || next.is_null()) return false;
+    cur = next;
     path = dot == std::string_view::npos ? std::string_view() : path.substr(dot + 1);
   }
-  return cur != nullptr;
+  return cur.valid();
 }
 
 // Why a required fact is unavailable, or empty when it is there.
@@ -463,7 +461,7 @@ std::string missingRequirement(const model::Snapshot& snap, const model::Subject
                                const std::string& req) {
   if (req.starts_with("objects.")) {
     const std::string plural = req.substr(8);
-    if (snap.objects(plural) != nullptr) return {};
+    if (snap.objects(plural)) return {};
     if (const auto* e = snap.errorFor("cluster", req)) return req + " not collected: " + e->message;
     return req + " not collected (no " + plural + " in the snapshot)";
   }
@@ -475,36 +473,36 @@ std::string missingRequirement(const model::Snapshot& snap, const model::Subject
     return "host fact '" + req + "' not collected: " + e->message +
            (e->source.empty() ? "" : " (" + e->source + ")");
   }
-  if (subject.facts == nullptr) {
+  if (!subject.facts) {
     return "no host facts were collected for " + subject.id +
            " (scan with SSH or a host-root collection to evaluate node checks)";
   }
   return "host fact '" + req + "' was not collected for " + subject.id;
 }
 
-bool hasLabel(const model::Json* obj, const char* key, std::string* value = nullptr) {
-  if (obj == nullptr) return false;
-  auto m = obj->find("metadata");
-  if (m == obj->end() || !m->is_object()) return false;
-  auto l = m->find("labels");
-  if (l == m->end() || !l->is_object()) return false;
-  auto it = l->find(key);
-  if (it == l->end()) return false;
-  if (value != nullptr && it->is_string()) *value = it->get<std::string>();
+bool hasLabel(model::JsonView obj, const char* key, std::string* value = nullptr) {
+  if (!obj) return false;
+  const model::JsonView m = obj.find("metadata");
+  if (!m || !m.is_object()) return false;
+  const model::JsonView l = m.find("labels");
+  if (!l || !l.is_object()) return false;
+  const model::JsonView it = l.find(key);
+  if (!it) return false;
+  if (value != nullptr && it.is_string()) *value = std::string(it.getString());
   return true;
 }
 
-const model::Json& emptyObject() {
-  static const model::Json kEmpty = model::Json::object();
-  return kEmpty;
+model::JsonView emptyObject() {
+  static const model::JsonStore kStore;
+  return kStore.emptyObject();
 }
 
-const model::Json& metaField(const model::Json* obj, const char* field) {
-  if (obj == nullptr) return emptyObject();
-  auto m = obj->find("metadata");
-  if (m == obj->end() || !m->is_object()) return emptyObject();
-  auto f = m->find(field);
-  return f != m->end() && f->is_object() ? *f : emptyObject();
+model::JsonView metaField(model::JsonView obj, const char* field) {
+  if (!obj) return emptyObject();
+  const model::JsonView m = obj.find("metadata");
+  if (!m || !m.is_object()) return emptyObject();
+  const model::JsonView f = m.find(field);
+  return f && f.is_object() ? f : emptyObject();
 }
 
 void pushSubject(LuaSandbox::Impl& impl, const model::Snapshot& snap, const model::Subject& s) {
@@ -530,12 +528,12 @@ void pushSubject(LuaSandbox::Impl& impl, const model::Snapshot& snap, const mode
   lua_setfield(L, -2, "labels");
   pushJson(L, metaField(s.object, "annotations"));
   lua_setfield(L, -2, "annotations");
-  if (s.object != nullptr) {
-    pushJson(L, *s.object);
+  if (s.object) {
+    pushJson(L, s.object);
     lua_setfield(L, -2, "object");
   }
-  if (s.facts != nullptr) {
-    pushJson(L, *s.facts);
+  if (s.facts) {
+    pushJson(L, s.facts);
     lua_setfield(L, -2, "facts");
   }
   const std::string flavour = snap.meta().flavour.empty() ? "unknown" : snap.meta().flavour;
@@ -553,8 +551,7 @@ void pushSubject(LuaSandbox::Impl& impl, const model::Snapshot& snap, const mode
   if (s.scope == model::Scope::kNode) {
     bool control_plane = hasLabel(s.object, "node-role.kubernetes.io/control-plane") ||
                          hasLabel(s.object, "node-role.kubernetes.io/master");
-    if (!control_plane && s.facts != nullptr)
-      control_plane = hasPath(s.facts, "processes.kube-apiserver");
+    if (!control_plane && s.facts) control_plane = hasPath(s.facts, "processes.kube-apiserver");
     std::string type;
     const bool is_virtual = (hasLabel(s.object, "type", &type) && type == "virtual-kubelet") ||
                             hasLabel(s.object, "virtual-kubelet.io/provider-name");

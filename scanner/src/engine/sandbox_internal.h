@@ -74,8 +74,10 @@ void* resultSentinel();
 // lua_json.cpp
 void registerViewType(lua_State* L);
 void pushJson(lua_State* L,
-              const model::Json& value);           // scalars as Lua values, containers as views
-const model::Json* toView(lua_State* L, int idx);  // nullptr if not a view
+              model::JsonView value);           // scalars as Lua values, containers as views
+model::JsonView toView(lua_State* L, int idx);  // absent if not a view
+/// A nlohmann value (rule parameters) as plain Lua values and tables.
+void pushPlainJson(lua_State* L, const model::Json& value, int depth = 0);
 /// Converts a Lua value (tables, views, scalars) to JSON within a byte budget; strings are
 /// made valid UTF-8. Never raises.
 model::Json luaToJson(lua_State* L, int idx, std::size_t budget);

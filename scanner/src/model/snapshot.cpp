@@ -2,6 +2,7 @@
 #include "kpatrol/model/snapshot.h"
 
 #include <algorithm>
+#include <type_traits>
 
 #include "kpatrol/core/embedded.h"
 #include "kpatrol/core/fs.h"
@@ -24,35 +25,6 @@ Result<Json> parseJson(const std::string& text, const std::string& where) {
   } catch (const Json::parse_error& e) {
     return makeError(Errc::kParse, where + ": malformed JSON: " + e.what());
   }
-}
-
-// managedFields is large: its fieldsV1 trees are most of an object's size, and no rule reads
-// them. Each entry keeps who applied the object with which API version and when (upgrade
-// rules look for removed versions there).
-void trimObject(Json& object) {
-  auto meta = object.find("metadata");
-  if (meta == object.end() || !meta->is_object()) return;
-  auto fields = meta->find("managedFields");
-  if (fields == meta->end()) return;
-  if (!fields->is_array()) {
-    meta->erase(fields);
-    return;
-  }
-  for (auto& entry : *fields) {
-    if (!entry.is_object()) continue;
-    entry.erase("fieldsV1");
-    entry.erase("fieldsType");
-  }
-}
-
-Result<Json> listItems(Json doc, const std::string& where) {
-  if (doc.is_array()) return doc;
-  if (!doc.is_object()) return makeError(Errc::kParse, where + ": expected a List object");
-  auto items = doc.find("items");
-  if (items == doc.end() || !(items->is_array() || items->is_null())) {
-    return makeError(Errc::kParse, where + ": expected a List with an \"items\" array");
-  }
-  return items->is_null() ? Json::array() : std::move(*items);
 }
 
 Result<std::vector<CollectionError>> parseErrors(const Json& doc, const std::string& where) {
@@ -107,6 +79,77 @@ bool isSafeName(std::string_view name) {
 
 }  // namespace
 
+// managedFields is large: its fieldsV1 trees are most of an object's size, and no rule reads
+// them. Each entry keeps who applied the object with which API version and when (upgrade rules
+// look for removed versions there): the builder drops fieldsV1/fieldsType while parsing
+// (Trim::kListDocument), so they are never stored.
+Status Snapshot::addObjects(const std::string& plural, JsonView doc, const std::string& where) {
+  JsonView items;
+  if (doc.is_array()) {
+    items = doc;
+  } else if (!doc.is_object()) {
+    return makeError(Errc::kParse, where + ": expected a List object");
+  } else {
+    items = doc.find("items");
+    if (!items || !(items.is_array() || items.is_null())) {
+      return makeError(Errc::kParse, where + ": expected a List with an \"items\" array");
+    }
+    if (items.is_null()) items = store_->emptyArray();
+  }
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (!items[i].is_object())
+      return makeError(Errc::kParse, where + ": list items must be objects");
+  }
+  objects_[plural] = items;
+  return okStatus();
+}
+
+Status Snapshot::addFile(const std::string& path, std::string_view text, const std::string& where,
+                         JsonBuilder& builder) {
+  if (path == "errors.json") {
+    auto doc = parseJson(std::string(text), where);
+    if (!doc) return std::move(doc).error();
+    auto errors = parseErrors(*doc, where);
+    if (!errors) return std::move(errors).error();
+    errors_ = std::move(*errors);
+  } else if (path.starts_with("objects/") && path.ends_with(".json")) {
+    const std::string plural = path.substr(8, path.size() - 13);
+    if (!isSafeName(plural)) return makeError(Errc::kInvalidArgument, where + ": bad kind name");
+    auto doc = builder.parse(text, where, Trim::kListDocument);
+    if (!doc) return std::move(doc).error();
+    return addObjects(plural, *doc, where);
+  } else if (path.starts_with("nodes/") && path.ends_with(".json")) {
+    const std::string node = path.substr(6, path.size() - 11);
+    if (!isSafeName(node)) return makeError(Errc::kInvalidArgument, where + ": bad node name");
+    auto doc = builder.parse(text, where);
+    if (!doc) return std::move(doc).error();
+    const JsonView facts = doc->is_object() ? doc->find("facts") : JsonView();
+    if (!facts || !facts.is_object()) {
+      return makeError(Errc::kParse, where + ": expected {\"facts\": {...}}");
+    }
+    node_facts_[node] = facts;
+  }
+  return okStatus();
+}
+
+namespace {
+
+Status readMeta(std::string_view text, const std::string& origin, SnapshotMeta& meta) {
+  auto doc = parseJson(std::string(text), origin + "/snapshot.json");
+  if (!doc) return std::move(doc).error();
+  parseMeta(*doc, meta);
+  if (meta.schema_version > kSnapshotSchemaVersion) {
+    return makeError(Errc::kUnsupported, origin + "/snapshot.json: schema_version " +
+                                             std::to_string(meta.schema_version) +
+                                             " is newer than this kpatrol supports (" +
+                                             std::to_string(kSnapshotSchemaVersion) +
+                                             "); upgrade kpatrol");
+  }
+  return okStatus();
+}
+
+}  // namespace
+
 Result<SnapshotPtr> Snapshot::fromFiles(const std::map<std::string, std::string>& files,
                                         const std::string& origin) {
   std::shared_ptr<Snapshot> snap(new Snapshot());
@@ -115,47 +158,11 @@ Result<SnapshotPtr> Snapshot::fromFiles(const std::map<std::string, std::string>
     return makeError(Errc::kInvalidArgument,
                      origin + ": not a kpatrol snapshot (snapshot.json is missing)");
   }
-  auto meta = parseJson(meta_it->second, origin + "/snapshot.json");
-  if (!meta) return std::move(meta).error();
-  parseMeta(*meta, snap->meta_);
-  if (snap->meta_.schema_version > kSnapshotSchemaVersion) {
-    return makeError(Errc::kUnsupported, origin + "/snapshot.json: schema_version " +
-                                             std::to_string(snap->meta_.schema_version) +
-                                             " is newer than this kpatrol supports (" +
-                                             std::to_string(kSnapshotSchemaVersion) +
-                                             "); upgrade kpatrol");
-  }
+  if (auto s = readMeta(meta_it->second, origin, snap->meta_); !s) return std::move(s).error();
+  JsonBuilder builder(*snap->store_);
   for (const auto& [path, text] : files) {
-    const std::string where = origin + "/" + path;
-    if (path == "errors.json") {
-      auto doc = parseJson(text, where);
-      if (!doc) return std::move(doc).error();
-      auto errors = parseErrors(*doc, where);
-      if (!errors) return std::move(errors).error();
-      snap->errors_ = std::move(*errors);
-    } else if (path.starts_with("objects/") && path.ends_with(".json")) {
-      const std::string plural = path.substr(8, path.size() - 13);
-      if (!isSafeName(plural)) return makeError(Errc::kInvalidArgument, where + ": bad kind name");
-      auto doc = parseJson(text, where);
-      if (!doc) return std::move(doc).error();
-      auto items = listItems(std::move(*doc), where);
-      if (!items) return std::move(items).error();
-      for (auto& item : *items) {
-        if (!item.is_object())
-          return makeError(Errc::kParse, where + ": list items must be objects");
-        trimObject(item);
-      }
-      snap->objects_[plural] = std::move(*items);
-    } else if (path.starts_with("nodes/") && path.ends_with(".json")) {
-      const std::string node = path.substr(6, path.size() - 11);
-      if (!isSafeName(node)) return makeError(Errc::kInvalidArgument, where + ": bad node name");
-      auto doc = parseJson(text, where);
-      if (!doc) return std::move(doc).error();
-      auto facts = doc->find("facts");
-      if (!doc->is_object() || facts == doc->end() || !facts->is_object()) {
-        return makeError(Errc::kParse, where + ": expected {\"facts\": {...}}");
-      }
-      snap->node_facts_[node] = std::move(*facts);
+    if (auto s = snap->addFile(path, text, origin + "/" + path, builder); !s) {
+      return std::move(s).error();
     }
   }
   snap->index();
@@ -167,7 +174,8 @@ Result<SnapshotPtr> Snapshot::loadDirectory(const fs::path& dir) {
   if (!fs::is_directory(dir, ec)) {
     return makeError(Errc::kNotFound, dir.string() + ": no such snapshot directory");
   }
-  std::map<std::string, std::string> files;
+  // Paths first, then one file at a time: its text is dropped once parsed into the store.
+  std::vector<std::string> rels;
   for (auto it = fs::recursive_directory_iterator(dir, ec);
        !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (!it->is_regular_file()) continue;
@@ -176,12 +184,31 @@ Result<SnapshotPtr> Snapshot::loadDirectory(const fs::path& dir) {
         !rel.starts_with("nodes/")) {
       continue;  // raw evidence and bundle manifests are not needed to evaluate
     }
-    auto text = readFile(it->path());
-    if (!text) return std::move(text).error();
-    files.emplace(rel, std::move(*text));
+    rels.push_back(rel);
   }
   if (ec) return makeError(Errc::kIo, dir.string() + ": " + ec.message());
-  return fromFiles(files, dir.string());
+  std::sort(rels.begin(), rels.end());
+  const std::string origin = dir.string();
+  if (std::find(rels.begin(), rels.end(), "snapshot.json") == rels.end()) {
+    return makeError(Errc::kInvalidArgument,
+                     origin + ": not a kpatrol snapshot (snapshot.json is missing)");
+  }
+  std::shared_ptr<Snapshot> snap(new Snapshot());
+  {
+    auto text = readFile(dir / "snapshot.json");
+    if (!text) return std::move(text).error();
+    if (auto s = readMeta(*text, origin, snap->meta_); !s) return std::move(s).error();
+  }
+  JsonBuilder builder(*snap->store_);
+  for (const auto& rel : rels) {
+    auto text = readFile(dir / rel);
+    if (!text) return std::move(text).error();
+    if (auto s = snap->addFile(rel, *text, origin + "/" + rel, builder); !s) {
+      return std::move(s).error();
+    }
+  }
+  snap->index();
+  return SnapshotPtr(std::move(snap));
 }
 
 Result<SnapshotPtr> Snapshot::loadDemo() {
@@ -191,29 +218,39 @@ Result<SnapshotPtr> Snapshot::loadDemo() {
 }
 
 Result<SnapshotPtr> Snapshot::fromJson(const Json& doc, const std::string& origin) {
-  return fromJson(Json(doc), origin);
+  return buildFromJson(doc, origin);  // read in place: no copy of the document
 }
 
 Result<SnapshotPtr> Snapshot::fromJson(Json&& doc, const std::string& origin) {
+  return buildFromJson(doc, origin);
+}
+
+template <class J>
+Result<SnapshotPtr> Snapshot::buildFromJson(J& doc, const std::string& origin) {
+  constexpr bool kConsume = !std::is_const_v<J>;
   if (!doc.is_object()) return makeError(Errc::kParse, origin + ": snapshot must be a mapping");
   std::shared_ptr<Snapshot> snap(new Snapshot());
   if (auto m = doc.find("meta"); m != doc.end()) {
     parseMeta(*m, snap->meta_);
   }
   if (snap->meta_.created_at.empty()) snap->meta_.created_at = "2026-01-01T00:00:00Z";
+  JsonBuilder builder(*snap->store_);
   if (auto o = doc.find("objects"); o != doc.end()) {
     if (!o->is_object()) return makeError(Errc::kParse, origin + ": \"objects\" must be a mapping");
     for (auto& [plural, items] : o->items()) {
-      auto list = listItems(std::move(items), origin + ": objects." + plural);
-      if (!list) return std::move(list).error();
-      for (auto& item : *list) {
-        if (!item.is_object()) {
-          return makeError(Errc::kParse,
-                           origin + ": objects." + plural + " items must be mappings");
-        }
-        trimObject(item);
+      const std::string where = origin + ": objects." + plural;
+      if (items.is_object() && !items.contains("items")) {
+        return makeError(Errc::kParse, where + ": expected a List with an \"items\" array");
       }
-      snap->objects_[plural] = std::move(*list);
+      auto view = builder.add(items, Trim::kListDocument);
+      if (!view) return std::move(view).error();
+      if constexpr (kConsume) items = nullptr;  // consumed: released kind by kind
+      if (auto s = snap->addObjects(plural, *view, where); !s) {
+        if (s.error().message.ends_with("list items must be objects")) {
+          return makeError(Errc::kParse, where + " items must be mappings");
+        }
+        return std::move(s).error();
+      }
     }
   }
   if (auto n = doc.find("nodes"); n != doc.end()) {
@@ -222,7 +259,10 @@ Result<SnapshotPtr> Snapshot::fromJson(Json&& doc, const std::string& origin) {
       if (!facts.is_object()) {
         return makeError(Errc::kParse, origin + ": nodes." + name + " must be a mapping of facts");
       }
-      snap->node_facts_[name] = std::move(facts);
+      auto view = builder.add(facts);
+      if (!view) return std::move(view).error();
+      if constexpr (kConsume) facts = nullptr;
+      snap->node_facts_[name] = *view;
     }
   }
   if (auto e = doc.find("errors"); e != doc.end()) {
@@ -234,35 +274,61 @@ Result<SnapshotPtr> Snapshot::fromJson(Json&& doc, const std::string& origin) {
   return SnapshotPtr(std::move(snap));
 }
 
+Status Snapshot::forEachFile(
+    const std::function<Status(const std::string& rel, std::string_view text)>& fn) const {
+  // Path order, as a std::map<path, text> would give: errors, nodes/, objects/, snapshot.json.
+  std::string text;
+  {
+    Json errors = Json::array();
+    for (const auto& e : errors_) {
+      errors.push_back(
+          {{"subject", e.subject}, {"fact", e.fact}, {"source", e.source}, {"message", e.message}});
+    }
+    text = errors.dump(1) + "\n";
+    if (auto s = fn("errors.json", text); !s) return s;
+  }
+  for (const auto& [node, facts] : node_facts_) {
+    text = "{\n \"facts\": ";
+    facts.dump(text, 1, 1);
+    text += "\n}\n";
+    if (auto s = fn("nodes/" + node + ".json", text); !s) return s;
+  }
+  for (const auto& [plural, items] : objects_) {
+    text = "{\n \"apiVersion\": \"v1\",\n \"kind\": \"List\",\n \"items\": ";
+    items.dump(text, 1, 1);
+    text += "\n}\n";
+    if (auto s = fn("objects/" + plural + ".json", text); !s) return s;
+  }
+  text = metaToJson(meta_).dump(1) + "\n";
+  return fn("snapshot.json", text);
+}
+
 std::map<std::string, std::string> Snapshot::toFiles() const {
   std::map<std::string, std::string> files;
-  auto put = [&](const std::string& rel, const Json& j) { files[rel] = j.dump(1) + "\n"; };
-  put("snapshot.json", metaToJson(meta_));
-  Json errors = Json::array();
-  for (const auto& e : errors_) {
-    errors.push_back(
-        {{"subject", e.subject}, {"fact", e.fact}, {"source", e.source}, {"message", e.message}});
-  }
-  put("errors.json", errors);
-  for (const auto& [plural, items] : objects_) {
-    put("objects/" + plural + ".json",
-        Json{{"apiVersion", "v1"}, {"kind", "List"}, {"items", items}});
-  }
-  for (const auto& [node, facts] : node_facts_)
-    put("nodes/" + node + ".json", Json{{"facts", facts}});
+  (void)forEachFile([&](const std::string& rel, std::string_view text) {
+    files.emplace(rel, std::string(text));
+    return okStatus();
+  });
   return files;
 }
 
 Status Snapshot::writeDirectory(const fs::path& dir) const {
-  for (const auto& [rel, text] : toFiles()) {
-    if (auto s = writeFileAtomic(dir / rel, text); !s) return s;
-  }
-  return okStatus();
+  return forEachFile([&](const std::string& rel, std::string_view text) {
+    return writeFileAtomic(dir / rel, text);
+  });
 }
 
-const Json* Snapshot::objects(std::string_view plural) const {
+JsonView Snapshot::objects(std::string_view plural) const {
   auto it = objects_.find(plural);
-  return it == objects_.end() ? nullptr : &it->second;
+  return it == objects_.end() ? JsonView() : it->second;
+}
+
+const Json& Snapshot::objectsJson(std::string_view plural) const {
+  std::lock_guard<std::mutex> lock(json_mutex_);
+  if (auto it = json_cache_.find(plural); it != json_cache_.end()) return it->second;
+  const JsonView list = objects(plural);
+  return json_cache_.emplace(std::string(plural), list ? list.toJson() : Json::array())
+      .first->second;
 }
 
 std::vector<std::string> Snapshot::kinds() const {
@@ -271,9 +337,9 @@ std::vector<std::string> Snapshot::kinds() const {
   return out;
 }
 
-const Json* Snapshot::nodeFacts(std::string_view node) const {
+JsonView Snapshot::nodeFacts(std::string_view node) const {
   auto it = node_facts_.find(node);
-  return it == node_facts_.end() ? nullptr : &it->second;
+  return it == node_facts_.end() ? JsonView() : it->second;
 }
 
 std::span<const Subject> Snapshot::subjects(Scope scope) const {
@@ -317,18 +383,19 @@ void Snapshot::index() {
     errors_by_subject_[errors_[i].subject].push_back(i);
   }
   subjects_[scopeIndex(Scope::kCluster)].push_back(
-      Subject{Scope::kCluster, "cluster", "Cluster", meta_.cluster_name, "", nullptr, nullptr});
+      Subject{Scope::kCluster, "cluster", "Cluster", meta_.cluster_name, "", {}, {}});
 
-  auto metaOf = [](const Json& obj, std::string& name, std::string& ns) {
-    if (auto m = obj.find("metadata"); m != obj.end() && m->is_object()) {
-      name = str(*m, "name");
-      ns = str(*m, "namespace");
+  auto metaOf = [](JsonView obj, std::string& name, std::string& ns) {
+    if (JsonView m = obj.find("metadata"); m && m.is_object()) {
+      name = std::string(m.find("name") ? m.find("name").stringOr() : "");
+      ns = std::string(m.find("namespace") ? m.find("namespace").stringOr() : "");
     }
   };
   auto& nodes = subjects_[scopeIndex(Scope::kNode)];
-  if (const Json* list = objects("nodes")) {
-    for (const auto& obj : *list) {
-      Subject s{Scope::kNode, "", "Node", "", "", &obj, nullptr};
+  if (const JsonView list = objects("nodes")) {
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const JsonView obj = list[i];
+      Subject s{Scope::kNode, "", "Node", "", "", obj, {}};
       metaOf(obj, s.name, s.namespace_);
       if (s.name.empty()) continue;
       s.id = "node/" + s.name;
@@ -339,12 +406,12 @@ void Snapshot::index() {
   for (const auto& [name, facts] : node_facts_) {
     const bool known = std::any_of(nodes.begin(), nodes.end(),
                                    [&n = name](const Subject& s) { return s.name == n; });
-    if (!known)
-      nodes.push_back(Subject{Scope::kNode, "node/" + name, "Node", name, "", nullptr, &facts});
+    if (!known) nodes.push_back(Subject{Scope::kNode, "node/" + name, "Node", name, "", {}, facts});
   }
-  if (const Json* list = objects("namespaces")) {
-    for (const auto& obj : *list) {
-      Subject s{Scope::kNamespace, "", "Namespace", "", "", &obj, nullptr};
+  if (const JsonView list = objects("namespaces")) {
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const JsonView obj = list[i];
+      Subject s{Scope::kNamespace, "", "Namespace", "", "", obj, {}};
       metaOf(obj, s.name, s.namespace_);
       if (s.name.empty()) continue;
       s.id = "namespace/" + s.name;
@@ -352,22 +419,24 @@ void Snapshot::index() {
     }
   }
   for (const auto& wk : kWorkloadKinds) {
-    const Json* list = objects(wk.plural);
-    if (list == nullptr) continue;
+    const JsonView list = objects(wk.plural);
+    if (!list) continue;
     std::string lower(wk.kind);
     std::transform(lower.begin(), lower.end(), lower.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    for (const auto& obj : *list) {
-      Subject s{Scope::kWorkload, "", std::string(wk.kind), "", "", &obj, nullptr};
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const JsonView obj = list[i];
+      Subject s{Scope::kWorkload, "", std::string(wk.kind), "", "", obj, {}};
       metaOf(obj, s.name, s.namespace_);
       if (s.name.empty()) continue;
       s.id = lower + "/" + s.namespace_ + "/" + s.name;
       subjects_[scopeIndex(Scope::kWorkload)].push_back(std::move(s));
     }
   }
-  if (const Json* list = objects("pods")) {
-    for (const auto& obj : *list) {
-      Subject s{Scope::kPod, "", "Pod", "", "", &obj, nullptr};
+  if (const JsonView list = objects("pods")) {
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const JsonView obj = list[i];
+      Subject s{Scope::kPod, "", "Pod", "", "", obj, {}};
       metaOf(obj, s.name, s.namespace_);
       if (s.name.empty()) continue;
       s.id = "pod/" + s.namespace_ + "/" + s.name;

@@ -206,7 +206,7 @@ TEST_CASE("narrowDocument keeps only the related nodes, Pods and workloads") {
   for (const auto& s : (*narrowed)->subjects(model::Scope::kNode)) nodes.push_back(s.id);
   CHECK(nodes == std::vector<std::string>{"node/w1"});
   // other kinds are kept whole: Services and NetworkPolicies
-  CHECK((*narrowed)->objects("services")->size() == 1);
+  CHECK((*narrowed)->objects("services").size() == 1);
   CHECK((*narrowed)->meta().created_at == "2026-11-30T02:00:00Z");
 
   engine::RuleMeta cluster_rule, node_rule, dns_pod_rule;

@@ -7,22 +7,24 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include <functional>
 
 #include "kpatrol/core/result.h"
+#include "kpatrol/model/compact_json.h"
 
 namespace kpatrol::model {
 
-/// Objects keep their key order (evidence reads like the source) and are vector-backed (no
-/// tree nodes). Still about 4.5x the JSON text: a 150,000-pod snapshot is ~3.4 GB resident
-/// (test/bench/README.md); a compact tape or arena representation is the next step.
-using Json = nlohmann::ordered_json;
+// API objects and node facts are held in a compact, read-only JsonStore (compact_json.h) and
+// reached through JsonView: objects keep their key order (evidence reads like the source), and
+// a pod costs ~0.6x its JSON text instead of ~4.5x as nlohmann::ordered_json
+// (test/bench/README.md). model::Json (nlohmann) remains for everything else.
 
 inline constexpr int kSnapshotSchemaVersion = 1;
 
@@ -58,8 +60,8 @@ struct Subject {
   std::string kind;  // API kind ("Pod", "Deployment", ...), "Cluster" for the cluster
   std::string name;
   std::string namespace_;
-  const Json* object = nullptr;  // the API object, if any
-  const Json* facts = nullptr;   // node facts (nodes only), if collected
+  JsonView object;  // the API object, if any (absent: !object)
+  JsonView facts;   // node facts (nodes only), if collected
 };
 
 class Snapshot {
@@ -78,17 +80,30 @@ class Snapshot {
   /// Same, consuming the document: no copy of its objects is made (large generated snapshots).
   static Result<std::shared_ptr<const Snapshot>> fromJson(Json&& doc, const std::string& origin);
 
-  /// Writes the directory layout (files 0600) so that loadDirectory() reads it back equal.
+  /// Writes the directory layout (files 0600) so that loadDirectory() reads it back equal, one
+  /// file at a time (never the text of the whole snapshot at once).
   Status writeDirectory(const std::filesystem::path& dir) const;
-  /// The directory layout as relative path -> content (what a bundle holds).
+  /// Calls `fn` with each file of the directory layout (relative path, content) in path order;
+  /// the content is only valid during the call. Stops at the first error.
+  Status forEachFile(
+      const std::function<Status(const std::string& rel, std::string_view text)>& fn) const;
+  /// The directory layout as relative path -> content (small snapshots and tests; large ones
+  /// go through forEachFile).
   std::map<std::string, std::string> toFiles() const;
 
   const SnapshotMeta& meta() const noexcept { return meta_; }
-  /// Collected API objects of a kind (lower-case plural, "pods"), or nullptr if not collected.
-  const Json* objects(std::string_view plural) const;
+  /// Collected API objects of a kind (lower-case plural, "pods"): an array view, absent if not
+  /// collected.
+  JsonView objects(std::string_view plural) const;
   std::vector<std::string> kinds() const;
-  /// Host facts of a node, or nullptr.
-  const Json* nodeFacts(std::string_view node) const;
+  /// objects(plural) as a nlohmann array (empty if not collected), converted on first use and
+  /// kept with the snapshot: for the few consumers that walk nlohmann values (diagnose's
+  /// relation walk), never the rule engine.
+  const Json& objectsJson(std::string_view plural) const;
+  /// Host facts of a node, absent if none.
+  JsonView nodeFacts(std::string_view node) const;
+  /// Bytes held by the compact objects and facts.
+  std::size_t storeBytes() const noexcept { return store_->bytes(); }
   std::span<const Subject> subjects(Scope scope) const;
   const std::vector<CollectionError>& errors() const noexcept { return errors_; }
   /// The collection error that explains why `fact` of `subject_id` is missing: an error on the
@@ -98,17 +113,27 @@ class Snapshot {
   std::size_t objectCount() const noexcept;
 
  private:
-  Snapshot() = default;
+  Snapshot() : store_(std::make_unique<JsonStore>()) {}
   void index();  // builds subjects_ from objects_ and node_facts_
+  // One file of the directory layout (not snapshot.json); `where` names it in errors.
+  Status addFile(const std::string& rel, std::string_view text, const std::string& where,
+                 JsonBuilder& builder);
+  Status addObjects(const std::string& plural, JsonView doc, const std::string& where);
+  // fromJson for a const (copied from) or a mutable (consumed kind by kind) document.
+  template <class J>
+  static Result<std::shared_ptr<const Snapshot>> buildFromJson(J& doc, const std::string& origin);
 
   SnapshotMeta meta_;
-  std::map<std::string, Json, std::less<>> objects_;     // plural -> JSON array of items
-  std::map<std::string, Json, std::less<>> node_facts_;  // node name -> facts object
+  std::unique_ptr<JsonStore> store_;                         // owns every view below
+  std::map<std::string, JsonView, std::less<>> objects_;     // plural -> array of items
+  std::map<std::string, JsonView, std::less<>> node_facts_;  // node name -> facts object
   std::vector<CollectionError> errors_;
   // errors_ positions by subject ("*" included), so errorFor costs the subject's own errors,
   // not all of them: with thousands of unreachable nodes it runs for every rule and node.
   std::map<std::string, std::vector<std::size_t>, std::less<>> errors_by_subject_;
   std::vector<Subject> subjects_[std::size(kAllScopes)];
+  mutable std::mutex json_mutex_;
+  mutable std::map<std::string, Json, std::less<>> json_cache_;  // objectsJson()
 };
 
 using SnapshotPtr = std::shared_ptr<const Snapshot>;
