@@ -34,7 +34,7 @@ bad() {
   if [ -n "${2:-}" ] && [ -f "$2" ]; then sed 's/^/       /' "$2" | head -25; fi
 }
 
-SIZE_KB=8192
+SIZE_KB=32768  # room for two demo scans with their reports; the filler takes the rest
 mode=
 # KPATROL_DISK_FULL_MODE=fsize forces the fallback (to test it on a machine where mount works).
 if [ "${KPATROL_DISK_FULL_MODE:-}" = fsize ]; then
