@@ -39,6 +39,14 @@ for variant in "" overlays/ssh overlays/kubelet-configz overlays/node-jobs; do
   check "deploy/$variant has no Secret and no RBAC rule that reaches Secrets or uses wildcards" \
     "$(grep -n 'secrets\|"\*"\|\[\*\]' "$W/$name.yaml" | head -3)" \
     bash -c "! grep -qE '^kind: Secret\$|- secrets\$|^ *- \"?\\*\"?\$|\\[\\*\\]' '$W/$name.yaml'"
+  # kube-system's ConfigMaps (kubeadm-config, coredns, kube-proxy) are read through a Role that
+  # must live in kube-system: a kustomize `namespace:` once moved it into kpatrol, silently.
+  placed=$(python3 -c 'import sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+print(" ".join(sorted("%s/%s" % (d["kind"], d["metadata"].get("namespace", "-")) for d in docs
+                      if d["metadata"]["name"] == "kpatrol-cluster-config")))' "$W/$name.yaml" 2>&1)
+  check "deploy/$variant keeps the kube-system Role and RoleBinding in kube-system" "$placed" \
+    test "$placed" = "Role/kube-system RoleBinding/kube-system"
   out=$W/out-$name
   "$KP" scan --manifests "$W/$name.yaml" --db "$W/k.db" --out "$out" --profile default \
     --waivers "$ROOT/deploy/waivers.yaml" -q 2> "$W/$name.err"
