@@ -107,19 +107,33 @@ std::string renderConsole(const ScanData& data, const ConsoleOptions& options) {
 
   std::map<std::string, const store::RuleRecord*> rules;
   for (const auto& r : data.rules) rules[r.rule_id] = &r;
-  std::vector<const model::Finding*> todo;
-  std::vector<const model::Finding*> errors;
-  for (const auto& f : data.findings) {
-    if (f.status == model::Status::kFail || f.status == model::Status::kWarn) todo.push_back(&f);
-    if (f.status == model::Status::kError) errors.push_back(&f);
-  }
-  std::stable_sort(todo.begin(), todo.end(), [](const model::Finding* a, const model::Finding* b) {
-    if (a->severity != b->severity) return a->severity < b->severity;
-    return a->status == model::Status::kFail && b->status != model::Status::kFail;
+  // The problems as listed: by severity, fail before warn, then evaluation order. Findings are
+  // streamed (a large scan's are not loaded), so only the first max_items of each (severity,
+  // status) bucket are kept, which is all the listing can show.
+  std::map<std::pair<int, int>, std::vector<model::Finding>> buckets;
+  std::size_t todo_count = 0;
+  std::vector<model::Finding> error_examples;
+  std::size_t error_count = 0;
+  constexpr std::size_t kErrorExamples = 5;
+  const Status read = forEachFinding(data, [&](const model::Finding& f) {
+    if (f.status == model::Status::kFail || f.status == model::Status::kWarn) {
+      ++todo_count;
+      auto& bucket =
+          buckets[{static_cast<int>(f.severity), f.status == model::Status::kFail ? 0 : 1}];
+      if (bucket.size() < options.max_items) bucket.push_back(f);
+    } else if (f.status == model::Status::kError) {
+      ++error_count;
+      if (error_examples.size() < kErrorExamples) error_examples.push_back(f);
+    }
+    return okStatus();
   });
+  std::vector<const model::Finding*> todo;
+  for (const auto& [key, bucket] : buckets) {
+    for (const auto& f : bucket) todo.push_back(&f);
+  }
   out += "\n";
-  out += todo.empty() ? paint("\033[32m", std::string(w.none)) + "\n"
-                      : paint("\033[1m", std::string(w.todo)) + "\n";
+  out += todo_count == 0 ? paint("\033[32m", std::string(w.none)) + "\n"
+                         : paint("\033[1m", std::string(w.todo)) + "\n";
   for (std::size_t i = 0; i < todo.size() && i < options.max_items; ++i) {
     const auto* f = todo[i];
     auto it = rules.find(f->rule_id);
@@ -130,16 +144,17 @@ std::string renderConsole(const ScanData& data, const ConsoleOptions& options) {
                        model::severityName(f->severity), reset, f->subject, title, f->rule_id,
                        model::messageIn(*f, zh ? "zh" : "en"));
   }
-  if (todo.size() > options.max_items) {
-    out += "  " + fmt::format(fmt::runtime(w.more), todo.size() - options.max_items) + "\n";
+  if (todo_count > options.max_items) {
+    out += "  " + fmt::format(fmt::runtime(w.more), todo_count - options.max_items) + "\n";
   }
-  if (!errors.empty()) {
-    out += "\n" + fmt::format(fmt::runtime(w.errors), errors.size()) + "\n";
-    for (std::size_t i = 0; i < errors.size() && i < 5; ++i) {
-      out += fmt::format("  {} {}: {}\n", errors[i]->rule_id, errors[i]->subject,
-                         model::messageIn(*errors[i], zh ? "zh" : "en"));
+  if (error_count > 0) {
+    out += "\n" + fmt::format(fmt::runtime(w.errors), error_count) + "\n";
+    for (const auto& e : error_examples) {
+      out +=
+          fmt::format("  {} {}: {}\n", e.rule_id, e.subject, model::messageIn(e, zh ? "zh" : "en"));
     }
   }
+  if (!read) out += "\n(the findings could not all be read: " + read.error().message + ")\n";
   return out;
 }
 

@@ -103,6 +103,7 @@ Json pageData(const ScanData& data, const RenderOptions& options) {
   }
   doc["rules"] = std::move(rules);
   doc["findings"] = std::move(findings);
+  doc["counted"] = json_parts::counted(data);
 
   doc["errors"] = json_parts::collectionErrors(data);
   doc["waivers"] = json_parts::waivers(data);

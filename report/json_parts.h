@@ -13,6 +13,8 @@ Json bilingual(const std::string& en, const std::string& zh);
 Json scanInfo(const ScanData& data);
 Json cluster(const ScanData& data);
 Json collectionErrors(const ScanData& data);
+/// Findings counted instead of stored: [{rule_id, status, severity, count}].
+Json counted(const ScanData& data);
 Json waivers(const ScanData& data);
 Json history(const ScanData& data);
 

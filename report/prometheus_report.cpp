@@ -126,11 +126,19 @@ Result<std::vector<RenderedFile>> renderPrometheus(const ScanData& data, const R
     rule_order.push_back(r.rule_id);
     by_rule[r.rule_id];
   }
-  for (const auto& f : data.findings) {
+  auto read = forEachFinding(data, [&](const model::Finding& f) {
     ++by_status_severity[{f.status, f.severity}];
     auto [it, inserted] = by_rule.try_emplace(f.rule_id);
     if (inserted) rule_order.push_back(f.rule_id);
     ++it->second[f.status];
+    return okStatus();
+  });
+  if (!read) return std::move(read).error();
+  for (const auto& c : data.counted) {  // pass and na findings counted, not stored
+    by_status_severity[{c.status, c.severity}] += c.count;
+    auto [it, inserted] = by_rule.try_emplace(c.rule_id);
+    if (inserted) rule_order.push_back(c.rule_id);
+    it->second[c.status] += c.count;
   }
 
   e.family("kpatrol_findings", "Number of findings of the scan by status and severity.");

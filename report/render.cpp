@@ -13,9 +13,27 @@ std::map<std::string, Renderer>& registry() {
 }
 
 Result<std::vector<RenderedFile>> renderJsonFile(const ScanData& data, const RenderOptions&) {
-  return std::vector<RenderedFile>{{".json", renderJson(data)}};
+  auto text = renderJson(data);
+  if (!text) return std::move(text).error();
+  return std::vector<RenderedFile>{{".json", std::move(*text)}};
 }
 }  // namespace
+
+Status forEachFinding(const ScanData& data,
+                      const std::function<Status(const model::Finding&)>& fn) {
+  if (data.findings_loaded || data.store == nullptr) {
+    for (const auto& f : data.findings) {
+      if (auto st = fn(f); !st) return st;
+    }
+    return okStatus();
+  }
+  return data.store->forEachFinding(data.scan.id, store::Store::FindingColumns::kAll,
+                                    [&](model::Finding&& f) { return fn(f); });
+}
+
+bool formatStreamsFindings(const std::string& format) {
+  return format == "json" || format == "prom";
+}
 
 bool registerRenderer(const std::string& format, Renderer renderer) {
   registry()[format] = std::move(renderer);

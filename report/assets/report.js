@@ -454,6 +454,12 @@
       out.push(el('div', { class: 'banner-incomplete', id: 'incomplete-banner', role: 'alert' },
         t('incomplete', { state: t('state_' + sc.state) })));
     }
+    var counted = { pass: 0, na: 0 };
+    (D.counted || []).forEach(function (c) { counted[c.status] = (counted[c.status] || 0) + c.count; });
+    if (counted.pass + counted.na > 0) {
+      out.push(el('div', { class: 'note-counted', id: 'counted-note', role: 'note' },
+        t('counted_note', { pass: counted.pass, na: counted.na })));
+    }
     var meta = el('dl', { class: 'meta' });
     var item = function (key, value, id) {
       append(meta, el('div', { class: 'meta-item' }, [el('dt', { text: t(key) }),

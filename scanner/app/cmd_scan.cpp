@@ -33,18 +33,21 @@ struct ScanOptions : SourceOptions {
   int lua_memory_mib = 64;
   bool quiet = false;
   std::string fail_on = "none";
+  std::string passes = "auto";  // all | summary | auto
 };
 
 // --fail-on: the findings that make `kpatrol scan` exit 1.
-std::size_t countAtOrAbove(const report::ScanData& data, const std::string& threshold) {
+Result<std::size_t> countAtOrAbove(const report::ScanData& data, const std::string& threshold) {
   const auto limit = model::parseSeverity(threshold);
-  if (!limit) return 0;  // "none"
+  if (!limit) return std::size_t{0};  // "none"
   std::size_t n = 0;
-  for (const auto& f : data.findings) {
+  auto st = report::forEachFinding(data, [&](const model::Finding& f) {
     // Severities are ordered critical < high < ... < info; waived findings have status waived.
     const bool problem = f.status == model::Status::kFail || f.status == model::Status::kWarn;
     if (problem && f.severity <= *limit) ++n;
-  }
+    return okStatus();
+  });
+  if (!st) return std::move(st).error();
   return n;
 }
 
@@ -115,6 +118,22 @@ Result<Plan> makePlan(const ScanOptions& opt) {
   return plan;
 }
 
+// `--passes auto` counts pass and na findings instead of storing them above this many pods: a
+// cluster of 150,000 pods gives ~6 million pass findings, which would dominate the database,
+// the reports and the scan's memory while saying nothing per object that the counts do not.
+constexpr std::size_t kPassSummaryPods = 10000;
+
+bool summarizePasses(const ScanOptions& opt, const model::Snapshot& snapshot) {
+  if (opt.passes != "auto") return opt.passes == "summary";
+  const std::size_t pods = snapshot.subjects(model::Scope::kPod).size();
+  if (pods <= kPassSummaryPods) return false;
+  if (!opt.quiet) {
+    std::cerr << "kpatrol: " << pods << " pods: pass and n/a findings are counted per rule, not "
+              << "stored one by one (--passes all keeps every finding)\n";
+  }
+  return true;
+}
+
 int runScan(const GlobalOptions& global, const ScanOptions& opt) {
   if (auto s = checkSources(opt, "scan"); !s) return fail(s.error().message);
   if (opt.nodes) setPluginProbes(*opt.nodes, !opt.no_plugins);
@@ -126,15 +145,18 @@ int runScan(const GlobalOptions& global, const ScanOptions& opt) {
   const fs::path db_path = dbPath(global);
   auto db = store::Store::open(db_path);
   if (!db) return fail(db.error());
-  auto scan_id = (*db)->beginScan(
-      scanRecord(**snapshot, plan->profile.name, plan->rules.digest(), originOf(opt, **snapshot)));
+  auto record =
+      scanRecord(**snapshot, plan->profile.name, plan->rules.digest(), originOf(opt, **snapshot));
+  const bool summarize = summarizePasses(opt, **snapshot);
+  record.pass_detail = summarize ? "summary" : "all";
+  auto scan_id = (*db)->beginScan(record);
   if (!scan_id) return fail(scan_id.error());
   for (auto s : {recordSelection(**db, *scan_id, plan->profile, plan->selection),
                  (*db)->addCollectionErrors(*scan_id, (*snapshot)->errors())}) {
     if (!s) return fail(s.error());
   }
 
-  auto writer = store::FindingWriter::start(db_path, *scan_id);
+  auto writer = store::FindingWriter::start(db_path, *scan_id, {.summarize_passes = summarize});
   if (!writer) return fail(writer.error());
   installSignalHandlers();
   engine::EvalOptions eval;
@@ -181,7 +203,12 @@ int runScan(const GlobalOptions& global, const ScanOptions& opt) {
   if (!stats) return fail(stats.error());
   if (!written) return fail(written.error().withContext("writing findings to " + db_path.string()));
 
-  auto data = report::loadScan(**db, *scan_id);
+  // The snapshot is not needed any more: give its memory back before the reports are built.
+  snapshot->reset();
+  // Findings are streamed from the database unless a format needs them all at once.
+  bool load_findings = false;
+  for (const auto& format : global.formats) load_findings |= !report::formatStreamsFindings(format);
+  auto data = report::loadScan(**db, *scan_id, {.findings = load_findings});
   if (!data) return fail(data.error());
   auto written_files = writeReports(*data, global);
   if (!written_files) return fail(written_files.error());
@@ -190,10 +217,11 @@ int runScan(const GlobalOptions& global, const ScanOptions& opt) {
   // into 2, so an unattended run cannot lose its metrics silently.
   const Status published = publishMetrics(*data, *opt.unattended);
   int rc = kExitOk;
-  const std::size_t over = countAtOrAbove(*data, opt.fail_on);
+  const auto over = countAtOrAbove(*data, opt.fail_on);
+  if (!over) return fail(over.error());
   if (state == store::ScanState::kInterrupted) {
     rc = kExitInterrupted;
-  } else if (over > 0) {
+  } else if (*over > 0) {
     rc = kExitFindings;
   }
   if (!published) rc = kExitError;
@@ -215,9 +243,9 @@ int runScan(const GlobalOptions& global, const ScanOptions& opt) {
     std::cerr << "kpatrol: scan interrupted; scan " << *scan_id << " is recorded as interrupted\n";
     return kExitInterrupted;
   }
-  if (over > 0) {
+  if (*over > 0) {
     if (!opt.quiet) {
-      std::cerr << "kpatrol: " << over << " fail/warn finding" << (over == 1 ? "" : "s")
+      std::cerr << "kpatrol: " << *over << " fail/warn finding" << (*over == 1 ? "" : "s")
                 << " at or above " << opt.fail_on << " severity (--fail-on " << opt.fail_on
                 << "); exit status " << kExitFindings << "\n";
     }
@@ -304,6 +332,12 @@ void addScanCommand(CLI::App& app, GlobalOptions& global) {
                   "exit 1 when a fail or warn finding (not waived) has this severity or a higher "
                   "one: critical, high, medium, low, info, or none")
       ->check(CLI::IsMember({"critical", "high", "medium", "low", "info", "none"}))
+      ->capture_default_str();
+  cmd->add_option("--passes", opt->passes,
+                  "how pass and n/a findings are kept: all (one row each, in every report), "
+                  "summary (counted per rule; reports list the other findings and the counts), "
+                  "auto (summary above 10,000 pods)")
+      ->check(CLI::IsMember({"all", "summary", "auto"}))
       ->capture_default_str();
   cmd->footer(
       "Output: the summary goes to stdout (coloured on a terminal; --color never or NO_COLOR\n"

@@ -5,14 +5,20 @@
 // full or when the queue runs dry, so findings reach the disk promptly without one commit per
 // finding. The first failure (disk full, constraint, I/O) is kept and returned by close();
 // later findings are discarded, never silently half-written.
+//
+// With `summarize_passes`, pass and na findings are counted per (rule, status, severity) instead
+// of inserted; the counts are added to finding_rollups inside each transaction before it
+// commits, so what is durable always agrees with itself.
 #include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <exception>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <system_error>
 #include <thread>
+#include <tuple>
 #include <utility>
 
 #include "kpatrol/store/store.h"
@@ -29,14 +35,20 @@ constexpr std::size_t kMaxPendingBatches = 64;
 }  // namespace
 
 struct FindingWriter::Impl {
-  Impl(Connection c, StmtPtr insert_stmt, std::int64_t id, std::size_t batch)
-      : conn(std::move(c)), insert(std::move(insert_stmt)), scan_id(id), batch_size(batch) {}
+  Impl(Connection c, StmtPtr insert_stmt, StmtPtr rollup_stmt, std::int64_t id,
+       FindingWriterOptions opts)
+      : conn(std::move(c)),
+        insert(std::move(insert_stmt)),
+        rollup(std::move(rollup_stmt)),
+        scan_id(id),
+        options(opts) {}
 
-  // Declared before the statement so that the statement is finalized first.
+  // Declared before the statements so that the statements are finalized first.
   Connection conn;
   StmtPtr insert;
+  StmtPtr rollup;
   const std::int64_t scan_id;
-  const std::size_t batch_size;
+  const FindingWriterOptions options;
 
   std::mutex mu;
   std::condition_variable not_empty;
@@ -46,6 +58,7 @@ struct FindingWriter::Impl {
   std::optional<Error> first_error;               // guarded by mu
   std::atomic<bool> failed{false};
   std::atomic<std::uint64_t> written{0};
+  std::atomic<std::uint64_t> counted{0};
 
   std::mutex close_mu;  // serializes close()
   bool closed = false;  // guarded by close_mu
@@ -54,6 +67,9 @@ struct FindingWriter::Impl {
   // Writer-thread state.
   bool in_txn = false;
   std::uint64_t pending = 0;
+  // Counted findings not yet added to finding_rollups: (rule, status, severity) -> count.
+  std::map<std::tuple<std::string, model::Status, model::Severity>, std::int64_t> tallies;
+  std::uint64_t tallied = 0;
 
   void fail(Error error) {
     {
@@ -69,10 +85,51 @@ struct FindingWriter::Impl {
     }
     in_txn = false;
     pending = 0;
+    tallies.clear();
+    tallied = 0;
+  }
+
+  bool begin() {
+    if (in_txn) return true;
+    if (auto st = conn.exec("BEGIN IMMEDIATE", "starting a transaction for findings"); !st) {
+      fail(std::move(st).error());
+      return false;
+    }
+    in_txn = true;
+    return true;
+  }
+
+  // Adds the tallies to finding_rollups, inside the open transaction.
+  bool flushTallies() {
+    for (const auto& [key, count] : tallies) {
+      const auto& [rule_id, status, severity] = key;
+      Binder binder(rollup.get());
+      binder.integer(scan_id)
+          .text(rule_id)
+          .text(model::statusName(status))
+          .text(model::severityName(severity))
+          .integer(count);
+      int rc = binder.rc();
+      if (rc == SQLITE_OK) {
+        rc = sqlite3_step(rollup.get());
+        rc = rc == SQLITE_DONE ? SQLITE_OK : sqlite3_extended_errcode(conn.get());
+      }
+      sqlite3_reset(rollup.get());
+      if (rc != SQLITE_OK) {
+        fail(conn.error(rc, "counting " + std::string(model::statusName(status)) + " findings of " +
+                                rule_id + " in scan " + std::to_string(scan_id)));
+        sqlite3_clear_bindings(rollup.get());
+        rollback();
+        return false;
+      }
+    }
+    tallies.clear();
+    return true;
   }
 
   bool commit() {
     if (!in_txn) return true;
+    if (!flushTallies()) return false;
     const std::string what =
         "committing " + std::to_string(pending) + " findings of scan " + std::to_string(scan_id);
     if (auto st = conn.exec("COMMIT", what); !st) {
@@ -80,19 +137,25 @@ struct FindingWriter::Impl {
       rollback();
       return false;
     }
-    written.fetch_add(pending, std::memory_order_relaxed);
+    written.fetch_add(pending - tallied, std::memory_order_relaxed);
+    counted.fetch_add(tallied, std::memory_order_relaxed);
     in_txn = false;
     pending = 0;
+    tallied = 0;
     return true;
   }
 
+  static bool countable(model::Status status) noexcept {
+    return status == model::Status::kPass || status == model::Status::kNa;
+  }
+
   bool insertOne(const model::Finding& f) {
-    if (!in_txn) {
-      if (auto st = conn.exec("BEGIN IMMEDIATE", "starting a transaction for findings"); !st) {
-        fail(std::move(st).error());
-        return false;
-      }
-      in_txn = true;
+    if (!begin()) return false;
+    if (options.summarize_passes && countable(f.status)) {
+      ++tallies[{f.rule_id, f.status, f.severity}];
+      ++tallied;
+      if (++pending >= options.batch_size) return commit();
+      return true;
     }
     std::string evidence;
     try {
@@ -133,7 +196,7 @@ struct FindingWriter::Impl {
     }
     sqlite3_reset(insert.get());
     ++pending;
-    if (pending >= batch_size) return commit();
+    if (pending >= options.batch_size) return commit();
     return true;
   }
 
@@ -175,8 +238,8 @@ FindingWriter::~FindingWriter() {
 
 Result<std::unique_ptr<FindingWriter>> FindingWriter::start(const std::filesystem::path& db_path,
                                                             std::int64_t scan_id,
-                                                            std::size_t batch_size) {
-  if (batch_size == 0) {
+                                                            FindingWriterOptions options) {
+  if (options.batch_size == 0) {
     return makeError(Errc::kInvalidArgument,
                      db_path.string() + ": the finding writer's batch size must be at least 1");
   }
@@ -209,8 +272,15 @@ Result<std::unique_ptr<FindingWriter>> FindingWriter::start(const std::filesyste
       "evidence_json, waiver, duration_us, message_zh) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       what);
   if (!insert) return std::move(insert).error();
-  auto impl = std::make_unique<Impl>(std::move(conn).value(), std::move(insert).value(), scan_id,
-                                     batch_size);
+  auto rollup = conn->prepare(
+      "INSERT INTO finding_rollups (scan_id, rule_id, status, severity, count) "
+      "VALUES (?, ?, ?, ?, ?) "
+      "ON CONFLICT (scan_id, rule_id, status, severity) DO UPDATE SET count = count + "
+      "excluded.count",
+      what);
+  if (!rollup) return std::move(rollup).error();
+  auto impl = std::make_unique<Impl>(std::move(conn).value(), std::move(insert).value(),
+                                     std::move(rollup).value(), scan_id, options);
   try {
     impl->thread = std::thread([p = impl.get()] { p->run(); });
   } catch (const std::system_error& e) {
@@ -263,6 +333,10 @@ Status FindingWriter::close() {
 
 std::uint64_t FindingWriter::written() const noexcept {
   return impl_->written.load(std::memory_order_relaxed);
+}
+
+std::uint64_t FindingWriter::counted() const noexcept {
+  return impl_->counted.load(std::memory_order_relaxed);
 }
 
 }  // namespace kpatrol::store

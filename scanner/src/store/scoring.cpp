@@ -11,10 +11,10 @@
 //     score     = 100 * Σ weight(r)*credit(r) / Σ weight(r)
 //                 over rules with >= 1 scorable finding and weight > 0
 //   No such rules: no score (nullopt), grade "-". Counts are per-status counts of the group's
-//   findings (all statuses). The whole-profile score (group_id "") uses the union of the
-//   profile's rules, each rule counted once with its maximum member weight. Groups are listed
-//   in the order they were added (their first `ord`), each profile's total first.
-//   Grade: A >= 90, B >= 80, C >= 70, D >= 60, else F.
+//   findings (all statuses), counted ones included. The whole-profile score (group_id "") uses the
+//   union of the profile's rules, each rule counted once with its maximum member weight. Groups are
+//   listed in the order they were added (their first `ord`), each profile's total first. Grade: A
+//   >= 90, B >= 80, C >= 70, D >= 60, else F.
 //
 // A rule's severity is the one recorded in the scan's rules table; a member rule missing from
 // that table falls back to the highest severity on its findings.
@@ -68,20 +68,29 @@ std::string severityWeightSql(const std::string& column) {
   return sql;
 }
 
-std::string scoreSql() {
-  // ?1 is the scan id. `rated` holds one row per (profile, group, rule): the groups' members,
-  // plus the profile's distinct rules under group_id '' with their maximum member weight.
+std::string scoreSql(bool with_rollups) {
+  // ?1 is the scan id. `counted` is every finding of the scan: the stored rows (n = 1 each) and,
+  // from schema 3, the counted ones (finding_rollups, `scan --passes summary`). `rated` holds
+  // one row per (profile, group, rule): the groups' members, plus the profile's distinct rules
+  // under group_id '' with their maximum member weight.
+  const std::string counted =
+      with_rollups ? "SELECT rule_id, status, severity, 1 AS n FROM findings WHERE scan_id = ?1 "
+                     "UNION ALL SELECT rule_id, status, severity, count FROM finding_rollups "
+                     "WHERE scan_id = ?1"
+                   : "SELECT rule_id, status, severity, 1 AS n FROM findings WHERE scan_id = ?1";
   return R"sql(
 WITH
+counted AS ()sql" +
+         counted + R"sql(),
 per_rule AS (
   SELECT rule_id,
-         SUM(status = 'pass') AS n_pass, SUM(status = 'warn') AS n_warn,
-         SUM(status = 'fail') AS n_fail, SUM(status = 'error') AS n_error,
-         SUM(status = 'na') AS n_na, SUM(status = 'manual') AS n_manual,
-         SUM(status = 'waived') AS n_waived,
+         SUM((status = 'pass') * n) AS n_pass, SUM((status = 'warn') * n) AS n_warn,
+         SUM((status = 'fail') * n) AS n_fail, SUM((status = 'error') * n) AS n_error,
+         SUM((status = 'na') * n) AS n_na, SUM((status = 'manual') * n) AS n_manual,
+         SUM((status = 'waived') * n) AS n_waived,
          MAX()sql" +
          severityWeightSql("severity") + R"sql() AS finding_sweight
-  FROM findings WHERE scan_id = ?1 GROUP BY rule_id
+  FROM counted GROUP BY rule_id
 ),
 rule_sev AS (
   SELECT rule_id, )sql" +
@@ -134,10 +143,12 @@ ORDER BY profile_ord, group_ord
 
 namespace detail {
 
-Result<std::vector<ScoreRecord>> queryScores(const Connection& conn, std::int64_t scan_id) {
+Result<std::vector<ScoreRecord>> queryScores(const Connection& conn, std::int64_t scan_id,
+                                             std::int64_t schema_version) {
   const std::string what = "computing scores of scan " + std::to_string(scan_id);
-  static const std::string kSql = scoreSql();
-  auto stmt = conn.prepare(kSql, what);
+  static const std::string kSql = scoreSql(true);
+  static const std::string kSqlBeforeRollups = scoreSql(false);
+  auto stmt = conn.prepare(schema_version >= 3 ? kSql : kSqlBeforeRollups, what);
   if (!stmt) return std::move(stmt).error();
   sqlite3_stmt* s = stmt->get();
   if (const int rc = sqlite3_bind_int64(s, 1, scan_id); rc != SQLITE_OK) {

@@ -140,6 +140,21 @@ CREATE INDEX waivers_by_scan ON waivers(scan_id);
     R"sql(
 ALTER TABLE findings ADD COLUMN message_zh TEXT NOT NULL DEFAULT '';
 )sql",
+    // 3: counted findings. With `scan --passes summary` (automatic on large clusters) pass and
+    // na findings are counted per rule instead of stored one by one; scans.pass_detail says
+    // which. Older scans are 'all'.
+    R"sql(
+ALTER TABLE scans ADD COLUMN pass_detail TEXT NOT NULL DEFAULT 'all'
+  CHECK (pass_detail IN ('all', 'summary'));
+CREATE TABLE finding_rollups (
+  scan_id INTEGER NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+  rule_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  count INTEGER NOT NULL CHECK (count >= 0),
+  PRIMARY KEY (scan_id, rule_id, status, severity)
+) WITHOUT ROWID;
+)sql",
 };
 static_assert(std::size(kMigrations) == kStoreSchemaVersion,
               "kStoreSchemaVersion must equal the number of migrations");
@@ -568,8 +583,8 @@ bool Store::readOnly() const noexcept { return impl_->read_only; }
 Result<std::int64_t> Store::beginScan(const ScanRecord& scan) {
   static constexpr std::string_view kSql =
       "INSERT INTO scans (started_at, finished_at, state, snapshot_time, cluster_name, "
-      "cluster_uid, cluster_version, flavour, profile, tool_version, rules_digest, origin) "
-      "VALUES (?, '', 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      "cluster_uid, cluster_version, flavour, profile, tool_version, rules_digest, origin, "
+      "pass_detail) VALUES (?, '', 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   const std::string what = "recording a new scan";
   auto stmt = impl_->conn.prepare(kSql, what);
   if (!stmt) return std::move(stmt).error();
@@ -584,7 +599,8 @@ Result<std::int64_t> Store::beginScan(const ScanRecord& scan) {
       .text(scan.profile)
       .text(scan.tool_version)
       .text(scan.rules_digest)
-      .text(scan.origin);
+      .text(scan.origin)
+      .text(scan.pass_detail);
   if (auto st = detail::stepDone(impl_->conn, stmt->get(), binder.rc(), what); !st) {
     return std::move(st).error();
   }
@@ -695,9 +711,14 @@ Status Store::finishScan(std::int64_t scan_id, ScanState state, const std::strin
 
 namespace {
 
-constexpr std::string_view kScanColumns =
-    "SELECT id, started_at, finished_at, state, snapshot_time, cluster_name, cluster_uid, "
-    "cluster_version, flavour, profile, tool_version, rules_digest, origin FROM scans ";
+// Schema 3 added pass_detail; older databases (read-only) read 'all'.
+std::string scanColumns(std::int64_t schema_version) {
+  return std::string(
+             "SELECT id, started_at, finished_at, state, snapshot_time, cluster_name, "
+             "cluster_uid, cluster_version, flavour, profile, tool_version, rules_digest, "
+             "origin, ") +
+         (schema_version >= 3 ? "pass_detail" : "'all'") + " FROM scans ";
+}
 
 Result<ScanRecord> readScan(const Connection& conn, sqlite3_stmt* stmt) {
   ScanRecord scan;
@@ -720,6 +741,7 @@ Result<ScanRecord> readScan(const Connection& conn, sqlite3_stmt* stmt) {
   scan.tool_version = detail::columnText(stmt, 10);
   scan.rules_digest = detail::columnText(stmt, 11);
   scan.origin = detail::columnText(stmt, 12);
+  scan.pass_detail = detail::columnText(stmt, 13);
   return scan;
 }
 
@@ -728,7 +750,7 @@ Result<ScanRecord> readScan(const Connection& conn, sqlite3_stmt* stmt) {
 Result<ScanRecord> Store::scan(std::int64_t scan_id) const {
   const std::string what = "reading scan " + std::to_string(scan_id);
   std::optional<ScanRecord> found;
-  auto st = impl_->forEachRow(std::string(kScanColumns) + "WHERE id = ?", scan_id, what,
+  auto st = impl_->forEachRow(scanColumns(impl_->schema_version) + "WHERE id = ?", scan_id, what,
                               [&](sqlite3_stmt* stmt) -> Status {
                                 auto rec = readScan(impl_->conn, stmt);
                                 if (!rec) return std::move(rec).error();
@@ -745,7 +767,7 @@ Result<ScanRecord> Store::scan(std::int64_t scan_id) const {
 
 Result<std::vector<ScanRecord>> Store::scans() const {
   const std::string what = "listing scans";
-  auto stmt = impl_->conn.prepare(std::string(kScanColumns) + "ORDER BY id DESC", what);
+  auto stmt = impl_->conn.prepare(scanColumns(impl_->schema_version) + "ORDER BY id DESC", what);
   if (!stmt) return std::move(stmt).error();
   std::vector<ScanRecord> out;
   int rc = SQLITE_OK;
@@ -761,45 +783,84 @@ Result<std::vector<ScanRecord>> Store::scans() const {
 }
 
 Result<std::vector<model::Finding>> Store::findings(std::int64_t scan_id) const {
-  const std::string what = "reading findings of scan " + std::to_string(scan_id);
   std::vector<model::Finding> out;
+  auto st = forEachFinding(scan_id, FindingColumns::kAll, [&](model::Finding&& f) {
+    out.push_back(std::move(f));
+    return okStatus();
+  });
+  if (!st) return std::move(st).error();
+  return out;
+}
+
+Status Store::forEachFinding(std::int64_t scan_id, FindingColumns columns,
+                             const std::function<Status(model::Finding&&)>& fn) const {
+  const std::string what = "reading findings of scan " + std::to_string(scan_id);
+  const bool evidence = columns == FindingColumns::kAll;
+  const std::string sql =
+      std::string("SELECT seq, rule_id, subject, scope, status, severity, message, ") +
+      (evidence ? "evidence_json" : "'null'") + ", waiver, duration_us, " +
+      (impl_->schema_version >= 2 ? "message_zh" : "''") +
+      " FROM findings WHERE scan_id = ? ORDER BY seq";
+  return impl_->forEachRow(sql, scan_id, what, [&](sqlite3_stmt* stmt) -> Status {
+    model::Finding f;
+    f.seq = static_cast<std::uint64_t>(sqlite3_column_int64(stmt, 0));
+    f.rule_id = detail::columnText(stmt, 1);
+    f.subject = detail::columnText(stmt, 2);
+    const std::string scope = detail::columnText(stmt, 3);
+    const std::string status = detail::columnText(stmt, 4);
+    const std::string severity = detail::columnText(stmt, 5);
+    const auto parsed_scope = model::parseScope(scope);
+    const auto parsed_status = model::parseStatus(status);
+    const auto parsed_severity = model::parseSeverity(severity);
+    const auto where = [&] {
+      return "finding " + std::to_string(f.seq) + " of scan " + std::to_string(scan_id) + " (" +
+             f.rule_id + ")";
+    };
+    if (!parsed_scope || !parsed_status || !parsed_severity) {
+      return impl_->integrity(where(), "unknown scope/status/severity '" + scope + "'/'" + status +
+                                           "'/'" + severity + "'");
+    }
+    f.scope = *parsed_scope;
+    f.status = *parsed_status;
+    f.severity = *parsed_severity;
+    f.message = detail::columnText(stmt, 6);
+    if (evidence) {
+      const std::string text = detail::columnText(stmt, 7);
+      try {
+        f.evidence = model::Json::parse(text);
+      } catch (const std::exception& e) {
+        return impl_->integrity(where(), std::string("evidence is not valid JSON: ") + e.what());
+      }
+    }
+    f.waiver = detail::columnText(stmt, 8);
+    f.duration_us = sqlite3_column_int64(stmt, 9);
+    f.message_zh = detail::columnText(stmt, 10);
+    return fn(std::move(f));
+  });
+}
+
+Result<std::vector<RollupRecord>> Store::rollups(std::int64_t scan_id) const {
+  std::vector<RollupRecord> out;
+  if (impl_->schema_version < 3) return out;  // older databases stored every finding
+  const std::string what = "reading counted findings of scan " + std::to_string(scan_id);
   auto st = impl_->forEachRow(
-      impl_->schema_version >= 2
-          ? "SELECT seq, rule_id, subject, scope, status, severity, message, evidence_json, "
-            "waiver, duration_us, message_zh FROM findings WHERE scan_id = ? ORDER BY seq"
-          : "SELECT seq, rule_id, subject, scope, status, severity, message, evidence_json, "
-            "waiver, duration_us, '' FROM findings WHERE scan_id = ? ORDER BY seq",
+      "SELECT rule_id, status, severity, count FROM finding_rollups WHERE scan_id = ? "
+      "ORDER BY rule_id, status, severity",
       scan_id, what, [&](sqlite3_stmt* stmt) -> Status {
-        model::Finding f;
-        f.seq = static_cast<std::uint64_t>(sqlite3_column_int64(stmt, 0));
-        f.rule_id = detail::columnText(stmt, 1);
-        f.subject = detail::columnText(stmt, 2);
-        const std::string where = "finding " + std::to_string(f.seq) + " of scan " +
-                                  std::to_string(scan_id) + " (" + f.rule_id + ")";
-        const std::string scope = detail::columnText(stmt, 3);
-        const std::string status = detail::columnText(stmt, 4);
-        const std::string severity = detail::columnText(stmt, 5);
-        const auto parsed_scope = model::parseScope(scope);
+        RollupRecord r;
+        r.rule_id = detail::columnText(stmt, 0);
+        const std::string status = detail::columnText(stmt, 1);
+        const std::string severity = detail::columnText(stmt, 2);
         const auto parsed_status = model::parseStatus(status);
         const auto parsed_severity = model::parseSeverity(severity);
-        if (!parsed_scope || !parsed_status || !parsed_severity) {
-          return impl_->integrity(where, "unknown scope/status/severity '" + scope + "'/'" +
-                                             status + "'/'" + severity + "'");
+        if (!parsed_status || !parsed_severity) {
+          return impl_->integrity(what + " (" + r.rule_id + ")",
+                                  "unknown status/severity '" + status + "'/'" + severity + "'");
         }
-        f.scope = *parsed_scope;
-        f.status = *parsed_status;
-        f.severity = *parsed_severity;
-        f.message = detail::columnText(stmt, 6);
-        const std::string evidence = detail::columnText(stmt, 7);
-        try {
-          f.evidence = model::Json::parse(evidence);
-        } catch (const std::exception& e) {
-          return impl_->integrity(where, std::string("evidence is not valid JSON: ") + e.what());
-        }
-        f.waiver = detail::columnText(stmt, 8);
-        f.duration_us = sqlite3_column_int64(stmt, 9);
-        f.message_zh = detail::columnText(stmt, 10);
-        out.push_back(std::move(f));
+        r.status = *parsed_status;
+        r.severity = *parsed_severity;
+        r.count = sqlite3_column_int64(stmt, 3);
+        out.push_back(std::move(r));
         return okStatus();
       });
   if (!st) return std::move(st).error();
@@ -883,7 +944,7 @@ Result<std::vector<model::CollectionError>> Store::collectionErrors(std::int64_t
 }
 
 Result<std::vector<ScoreRecord>> Store::scores(std::int64_t scan_id) const {
-  return detail::queryScores(impl_->conn, scan_id);
+  return detail::queryScores(impl_->conn, scan_id, impl_->schema_version);
 }
 
 Result<std::size_t> Store::deleteScans(const std::vector<std::int64_t>& scan_ids) {

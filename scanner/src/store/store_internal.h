@@ -93,6 +93,8 @@ Status stepDone(const Connection& conn, sqlite3_stmt* stmt, int bind_rc, std::st
 std::string columnText(sqlite3_stmt* stmt, int column);
 
 /// Scores of a scan by the published formula (scoring.cpp), profile totals before their groups.
-Result<std::vector<ScoreRecord>> queryScores(const Connection& conn, std::int64_t scan_id);
+/// Scores of a scan; `schema_version` < 3 has no finding_rollups table.
+Result<std::vector<ScoreRecord>> queryScores(const Connection& conn, std::int64_t scan_id,
+                                             std::int64_t schema_version);
 
 }  // namespace kpatrol::store::detail

@@ -73,12 +73,15 @@ class ScoreFixture {
     }
   }
 
-  void flush(std::int64_t scan) {
-    auto writer = FindingWriter::start(store_->path(), scan, 7);
+  /// Writes the pending findings of `scan`; returns (rows written, findings counted).
+  std::pair<std::uint64_t, std::uint64_t> flush(std::int64_t scan, bool summarize = false) {
+    auto writer = FindingWriter::start(store_->path(), scan,
+                                       {.batch_size = 7, .summarize_passes = summarize});
     REQUIRE(writer.ok());
     (*writer)->submit(std::move(pending_[scan]));
     pending_.erase(scan);
     REQUIRE((*writer)->close().ok());
+    return {(*writer)->written(), (*writer)->counted()};
   }
 
   std::vector<ScoreRecord> scores(std::int64_t scan) {
@@ -320,4 +323,79 @@ TEST_CASE("a scan without profile groups has no scores") {
   fx.findings(scan, "a", Status::kFail, 2);
   fx.flush(scan);
   CHECK(fx.scores(scan).empty());
+}
+
+TEST_CASE("counted pass and na findings (--passes summary) score and count like stored ones") {
+  ScoreFixture fx;
+  // The same findings twice: every one stored, and pass/na counted.
+  std::int64_t scans[2] = {fx.newScan(), fx.newScan()};
+  std::pair<std::uint64_t, std::uint64_t> written[2];
+  for (int i = 0; i < 2; ++i) {
+    const std::int64_t scan = scans[i];
+    fx.rule(scan, "a", Severity::kCritical);
+    fx.rule(scan, "b", Severity::kMedium);
+    REQUIRE(fx.store()
+                .addGroups(scan, {{"p", "g1", "G1", "G1", "a", 1.0},
+                                  {"p", "g2", "G2", "G2", "b", 2.0},
+                                  {"p", "g2", "G2", "G2", "c", 1.0}})
+                .ok());
+    fx.findings(scan, "a", Status::kPass, 9);
+    fx.findings(scan, "a", Status::kFail, 3);
+    fx.findings(scan, "a", Status::kNa, 4);
+    fx.findings(scan, "b", Status::kWarn, 2);
+    fx.findings(scan, "b", Status::kPass, 5);
+    fx.findings(scan, "b", Status::kError, 1);
+    fx.findings(scan, "c", Status::kPass, 3, Severity::kHigh);  // not in the rules table
+    fx.findings(scan, "c", Status::kWaived, 1, Severity::kHigh);
+    written[i] = fx.flush(scan, /*summarize=*/i == 1);
+  }
+  CHECK(written[0] == std::pair<std::uint64_t, std::uint64_t>{28, 0});
+  CHECK(written[1] == std::pair<std::uint64_t, std::uint64_t>{7, 21});
+
+  const auto all = fx.scores(scans[0]);
+  const auto summary = fx.scores(scans[1]);
+  REQUIRE(all.size() == 3);
+  REQUIRE(summary.size() == all.size());
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    INFO("score row " << i);
+    CHECK(summary[i].group_id == all[i].group_id);
+    REQUIRE(all[i].score.has_value());
+    REQUIRE(summary[i].score.has_value());
+    CHECK(*summary[i].score == doctest::Approx(*all[i].score));
+    CHECK(summary[i].grade == all[i].grade);
+    const auto& c = all[i].counts;
+    checkCounts(summary[i].counts, c.pass, c.warn, c.fail, c.error, c.na, c.manual, c.waived);
+  }
+  // a: 10 * 0.75; b: (3 * 2) * 5/7 ... + c (high, from its findings) 6 * 1.
+  checkCounts(all[0].counts, 17, 2, 3, 1, 4, 0, 1);
+  CHECK(*all[0].score == doctest::Approx(100.0 * (7.5 + 6.0 * 6.0 / 7.0 + 6.0) / 22.0));
+
+  // Stored rows: everything but pass and na; the counts hold the rest.
+  auto rows = fx.store().findings(scans[1]);
+  REQUIRE(rows.ok());
+  CHECK(rows->size() == 7);
+  for (const auto& f : *rows) {
+    CHECK(f.status != Status::kPass);
+    CHECK(f.status != Status::kNa);
+  }
+  auto counted = fx.store().rollups(scans[1]);
+  REQUIRE(counted.ok());
+  REQUIRE(counted->size() == 4);
+  CHECK((*counted)[0].rule_id == "a");  // by rule, then status name: na before pass
+  CHECK((*counted)[0].status == Status::kNa);
+  CHECK((*counted)[0].count == 4);
+  CHECK((*counted)[1].rule_id == "a");
+  CHECK((*counted)[1].status == Status::kPass);
+  CHECK((*counted)[1].count == 9);
+  CHECK((*counted)[2].rule_id == "b");
+  CHECK((*counted)[2].count == 5);
+  CHECK((*counted)[3].rule_id == "c");
+  CHECK((*counted)[3].severity == Severity::kHigh);
+  CHECK((*counted)[3].count == 3);
+  auto none = fx.store().rollups(scans[0]);
+  REQUIRE(none.ok());
+  CHECK(none->empty());
+  auto record = fx.store().scan(scans[0]);
+  REQUIRE(record.ok());
+  CHECK(record->pass_detail == "all");
 }

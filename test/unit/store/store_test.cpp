@@ -127,7 +127,7 @@ std::unique_ptr<Store> openStore(const fs::path& path) {
 
 std::unique_ptr<FindingWriter> startWriter(const fs::path& path, std::int64_t scan_id,
                                            std::size_t batch = 2000) {
-  auto writer = FindingWriter::start(path, scan_id, batch);
+  auto writer = FindingWriter::start(path, scan_id, {.batch_size = batch});
   INFO((writer.ok() ? std::string() : writer.error().message));
   REQUIRE(writer.ok());
   return std::move(writer).value();
@@ -658,7 +658,7 @@ TEST_CASE("FindingWriter refuses a missing database, an unknown scan and a zero 
 
   auto id = store->beginScan(sampleScan());
   REQUIRE(id.ok());
-  auto zero = FindingWriter::start(db, *id, 0);
+  auto zero = FindingWriter::start(db, *id, {.batch_size = 0});
   REQUIRE_FALSE(zero.ok());
   CHECK(zero.error().code == Errc::kInvalidArgument);
 }
@@ -775,7 +775,7 @@ TEST_CASE("FindingWriter reports SQLITE_FULL (max_page_count reached) from close
   // The writer opens its own connection; an auto-extension is the only way to reach it from
   // outside. void(*)(void) is the generic function pointer type SQLite's API takes.
   REQUIRE(sqlite3_auto_extension(reinterpret_cast<void (*)(void)>(&capPageCount)) == SQLITE_OK);
-  auto started = FindingWriter::start(db, *id, 100);
+  auto started = FindingWriter::start(db, *id, {.batch_size = 100});
   sqlite3_cancel_auto_extension(reinterpret_cast<void (*)(void)>(&capPageCount));
   INFO((started.ok() ? std::string() : started.error().message));
   REQUIRE(started.ok());
@@ -954,7 +954,7 @@ TEST_CASE("query returns columns and typed rows") {
 
   auto pragma = (*ro)->query("PRAGMA table_info(scans)");
   REQUIRE(pragma.ok());
-  CHECK(pragma->rows.size() == 13);
+  CHECK(pragma->rows.size() == 14);
   auto fn = (*ro)->query("SELECT name FROM pragma_table_info('findings') ORDER BY cid LIMIT 1");
   INFO((fn.ok() ? std::string() : fn.error().message));
   REQUIRE(fn.ok());
@@ -1068,8 +1068,11 @@ TEST_CASE("bilingual messages round-trip; a version-1 database is read and then 
     CHECK((*findings)[1].message_zh.empty());
     CHECK(kpatrol::model::messageIn((*findings)[1], "zh") == "message 1");  // falls back to English
   }
-  // The same file as kpatrol wrote it before migration 2: no message_zh column, version 1.
-  rawQuery(db, "ALTER TABLE findings DROP COLUMN message_zh; PRAGMA user_version = 1; SELECT 1");
+  // The same file as kpatrol wrote it before migrations 2 and 3: no message_zh column, no
+  // pass_detail column, no finding_rollups table, version 1.
+  rawQuery(db,
+           "ALTER TABLE findings DROP COLUMN message_zh; ALTER TABLE scans DROP COLUMN "
+           "pass_detail; DROP TABLE finding_rollups; PRAGMA user_version = 1; SELECT 1");
   REQUIRE(rawQuery(db, "PRAGMA user_version") == "1");
   {
     auto ro = Store::openReadOnly(db);
@@ -1080,6 +1083,15 @@ TEST_CASE("bilingual messages round-trip; a version-1 database is read and then 
     REQUIRE(findings->size() == 2);
     CHECK((*findings)[0].message == "anonymous auth is enabled");
     CHECK((*findings)[0].message_zh.empty());
+    auto scan = (*ro)->scan(id);
+    REQUIRE(scan.ok());
+    CHECK(scan->pass_detail == "all");  // before counted findings, every finding was stored
+    auto counted = (*ro)->rollups(id);
+    REQUIRE(counted.ok());
+    CHECK(counted->empty());
+    auto scores = (*ro)->scores(id);  // no finding_rollups table: scored from findings alone
+    INFO((scores.ok() ? std::string() : scores.error().message));
+    CHECK(scores.ok());
   }
   CHECK(rawQuery(db, "PRAGMA user_version") == "1");  // read-only: not migrated
   {
@@ -1091,5 +1103,11 @@ TEST_CASE("bilingual messages round-trip; a version-1 database is read and then 
     CHECK((*findings)[1].status == Status::kPass);
   }
   CHECK(rawQuery(db, "PRAGMA user_version") == std::to_string(kStoreSchemaVersion));
-  CHECK(kStoreSchemaVersion == 2);
+  CHECK(kStoreSchemaVersion == 3);
+  {
+    auto store = openStore(db);
+    auto scan = store->scan(id);
+    REQUIRE(scan.ok());
+    CHECK(scan->pass_detail == "all");  // migration 3's default for older scans
+  }
 }

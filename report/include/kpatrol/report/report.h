@@ -66,7 +66,13 @@ Result<ScanDiff> diffScans(const store::Store& db, std::int64_t older, std::int6
 
 struct ScanData {
   store::ScanRecord scan;
+  /// Every stored finding, in evaluation order, when loaded (LoadOptions::findings); else
+  /// empty, and forEachFinding reads them one at a time from `store`.
   std::vector<model::Finding> findings;
+  bool findings_loaded = true;
+  const store::Store* store = nullptr;
+  /// Findings counted, not stored (scan.pass_detail "summary"): pass and na per rule.
+  std::vector<store::RollupRecord> counted;
   std::vector<store::RuleRecord> rules;
   std::vector<store::ScoreRecord> scores;
   std::vector<store::WaiverRecord> waivers;
@@ -75,15 +81,28 @@ struct ScanData {
   std::optional<ScanDiff> since_previous;  // against previousScan(), when there is one
 };
 
+struct LoadOptions {
+  /// Load every stored finding into ScanData::findings. Without, renderers that stream (json,
+  /// prom, the console summary) read them one at a time and `db` must outlive the ScanData: a
+  /// scan of 150,000 pods has about a million problem findings.
+  bool findings = true;
+};
+
 /// Reads everything a renderer needs, history and the diff against the previous scan included.
-Result<ScanData> loadScan(const store::Store& db, std::int64_t scan_id);
+Result<ScanData> loadScan(const store::Store& db, std::int64_t scan_id, LoadOptions options = {});
+
+/// Calls `fn` with every stored finding of the scan in evaluation order: from data.findings
+/// when loaded, else read one at a time from data.store.
+Status forEachFinding(const ScanData& data, const std::function<Status(const model::Finding&)>& fn);
+/// Whether `format` renders with forEachFinding only (needs no loaded findings).
+bool formatStreamsFindings(const std::string& format);
 
 /// A finding's id, stable across scans: the first 16 hex digits of sha256(rule_id "\n" subject).
 std::string findingId(const model::Finding& finding);
 
 /// The JSON report (docs/report-json.md): schema_version, scan, cluster, scores, rules, and a
 /// top-level `findings` array in evaluation order.
-std::string renderJson(const ScanData& data);
+Result<std::string> renderJson(const ScanData& data);
 
 struct RenderOptions {
   std::string lang = "en";  // en | zh: the default language of human-readable formats

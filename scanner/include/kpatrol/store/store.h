@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,7 +18,7 @@
 
 namespace kpatrol::store {
 
-inline constexpr int kStoreSchemaVersion = 2;
+inline constexpr int kStoreSchemaVersion = 3;
 
 /// Scan lifecycle. Anything but kComplete is an incomplete scan and is never shown as clean:
 /// a scan killed with SIGKILL stays kRunning forever, SIGINT gives kInterrupted.
@@ -38,6 +39,18 @@ struct ScanRecord {
   std::string tool_version;
   std::string rules_digest;  // sha256 over the loaded rules' sources and the profile
   std::string origin;        // where the snapshot came from ("demo", a path, ...)
+  /// "all": every finding is a row of `findings`; "summary": pass and na findings were counted
+  /// per rule (finding_rollups) instead of stored one by one (`scan --passes`).
+  std::string pass_detail = "all";
+};
+
+/// How many findings of one rule, status and severity were counted instead of stored
+/// (`scan --passes summary`).
+struct RollupRecord {
+  std::string rule_id;
+  model::Status status = model::Status::kPass;
+  model::Severity severity = model::Severity::kMedium;
+  std::int64_t count = 0;
 };
 
 struct RuleRecord {
@@ -137,7 +150,15 @@ class Store {
   Result<ScanRecord> scan(std::int64_t scan_id) const;
   Result<std::vector<ScanRecord>> scans() const;                             // newest first
   Result<std::vector<model::Finding>> findings(std::int64_t scan_id) const;  // by seq
-  Result<std::vector<RuleRecord>> rules(std::int64_t scan_id) const;         // by rule_id
+  /// Calls `fn` with each stored finding of a scan in seq order, one at a time (large scans
+  /// are never held whole); kNoEvidence leaves `evidence` null and skips parsing it. Stops at
+  /// the first error `fn` returns.
+  enum class FindingColumns { kAll, kNoEvidence };
+  Status forEachFinding(std::int64_t scan_id, FindingColumns columns,
+                        const std::function<Status(model::Finding&&)>& fn) const;
+  /// Counted (not stored) findings of a scan, by rule id, status, severity.
+  Result<std::vector<RollupRecord>> rollups(std::int64_t scan_id) const;
+  Result<std::vector<RuleRecord>> rules(std::int64_t scan_id) const;  // by rule_id
   Result<std::vector<WaiverRecord>> waivers(std::int64_t scan_id) const;
   Result<std::vector<model::CollectionError>> collectionErrors(std::int64_t scan_id) const;
   /// Scores computed in SQL by the published formula: first the whole profile (group_id
@@ -166,13 +187,21 @@ class Store {
   std::unique_ptr<Impl> impl_;
 };
 
+struct FindingWriterOptions {
+  std::size_t batch_size = 2000;
+  /// Count pass and na findings per (rule, status, severity) in finding_rollups instead of
+  /// writing a row for each (the scan's pass_detail "summary"). The counts are committed in the
+  /// same transactions as the findings, so an interrupted scan's counts match its rows.
+  bool summarize_passes = false;
+};
+
 /// Drains findings into the database on its own thread and connection, in batched
 /// transactions. submit() may be called from any thread; it blocks when the queue is full.
 class FindingWriter {
  public:
   static Result<std::unique_ptr<FindingWriter>> start(const std::filesystem::path& db_path,
                                                       std::int64_t scan_id,
-                                                      std::size_t batch_size = 2000);
+                                                      FindingWriterOptions options = {});
   ~FindingWriter();  // closes (drains) if close() was not called
   FindingWriter(const FindingWriter&) = delete;
   FindingWriter& operator=(const FindingWriter&) = delete;
@@ -180,7 +209,8 @@ class FindingWriter {
   void submit(std::vector<model::Finding> findings);
   /// Drains the queue, commits, joins the thread. Returns the first write error, if any.
   Status close();
-  std::uint64_t written() const noexcept;
+  std::uint64_t written() const noexcept;  // rows written (counted findings excluded)
+  std::uint64_t counted() const noexcept;  // findings counted into finding_rollups
 
   struct Impl;
 
