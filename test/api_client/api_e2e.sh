@@ -199,7 +199,7 @@ rc_is "scan --bundle accepts the collected bundle" 0 "$T/rescan.err"
 # item and byte for byte (the default run above used pages of 500).
 collect_bundle paged3 --kubeconfig main.kc --no-kubelet-configz --chunk-size 3
 collect_bundle paged0 --kubeconfig main.kc --no-kubelet-configz --chunk-size 0
-if [ "$(grep -c "pods?limit=3" "$T/main.log")" -ge 10 ]; then ok "--chunk-size 3 lists pods over many pages"; else bad "pods were not paged by 3" "$T/main.log"; fi
+if [ "$(grep -c "GET /api/v1/pods?.*limit=3 200" "$T/main.log")" -ge 10 ]; then ok "--chunk-size 3 lists pods over many pages"; else bad "pods were not paged by 3" "$T/main.log"; fi
 if [ -d "$T/paged3.dir/objects" ] && diff -r "$T/paged3.dir/objects" "$T/paged0.dir/objects" >paged.diff &&
   diff -r "$T/bundle.dir/objects" "$T/paged0.dir/objects" >>paged.diff; then
   ok "pages of 3, pages of 500 and one page per kind give identical objects ($(ls "$T/paged0.dir/objects" | wc -l) kinds)"
