@@ -71,6 +71,10 @@ void stampSnapshotMeta(model::Json& doc, const std::string& source_type);
 /// collection time and tool version, and writes it as an evidence bundle (0600).
 Status saveSnapshotBundle(model::Json&& doc, const std::filesystem::path& out,
                           const std::string& origin);
+/// Same, from a draft (collect api): its objects are not copied, and the bundle is written member
+/// by member.
+Status saveSnapshotBundle(model::SnapshotDraft&& draft, const std::filesystem::path& out,
+                          const std::string& origin);
 
 // --- Live sources. Each is one file that adds its options to `scan` and to `collect`. ---
 
@@ -80,9 +84,9 @@ std::shared_ptr<ApiSourceOptions> addApiSourceOptions(CLI::App* cmd);
 /// Whether an option that names the API as the source was given (--kubeconfig, --context,
 /// --in-cluster). With no source at all, `scan` collects over the API too.
 bool apiSourceRequested(const ApiSourceOptions& options);
-/// Collects the cluster side: a snapshot document {meta, objects, nodes, errors}.
-Result<model::Json> collectApiDocument(const ApiSourceOptions& options,
-                                       const GlobalOptions& global);
+/// Collects the cluster side: a snapshot draft (objects in its store; meta, nodes, errors).
+Result<model::SnapshotDraft> collectApiDocument(const ApiSourceOptions& options,
+                                                const GlobalOptions& global);
 /// `kpatrol collect api`.
 void addCollectApiCommand(CLI::App& collect, GlobalOptions& global);
 

@@ -71,10 +71,18 @@ void stampSnapshotMeta(model::Json& doc, const std::string& source_type) {
 
 Status saveSnapshotBundle(model::Json&& doc, const std::filesystem::path& out,
                           const std::string& origin) {
-  stampSnapshotMeta(doc, origin);
-  auto snap = model::Snapshot::fromJson(std::move(doc), origin);
+  return saveSnapshotBundle(model::SnapshotDraft(std::move(doc)), out, origin);
+}
+
+Status saveSnapshotBundle(model::SnapshotDraft&& draft, const std::filesystem::path& out,
+                          const std::string& origin) {
+  stampSnapshotMeta(draft.doc, origin);
+  auto snap = model::Snapshot::fromDraft(std::move(draft), origin);
   if (!snap) return std::move(snap).error();
-  return bundle::createBundleFromFiles((*snap)->toFiles(), out, (*snap)->meta().created_at);
+  // One member at a time: the text of the whole snapshot is never held at once.
+  return bundle::createBundleStreaming(
+      out, (*snap)->meta().created_at,
+      [&](const bundle::MemberSink& add) { return (*snap)->forEachFile(add); });
 }
 
 void addBundleCommands(CLI::App& app, GlobalOptions& /*global*/) {

@@ -113,8 +113,8 @@ bool apiSourceRequested(const ApiSourceOptions& options) {
          options.collect.in_cluster;
 }
 
-Result<model::Json> collectApiDocument(const ApiSourceOptions& options,
-                                       const GlobalOptions& global) {
+Result<model::SnapshotDraft> collectApiDocument(const ApiSourceOptions& options,
+                                                const GlobalOptions& global) {
   return collect::collectApi(effectiveOptions(options, global));
 }
 
@@ -158,10 +158,9 @@ void addCollectApiCommand(CLI::App& collect, GlobalOptions& global) {
       exitCode() = fail(doc.error());
       return;
     }
-    const std::size_t errors = (*doc)["errors"].size();
-    std::size_t objects = 0;
-    for (const auto& [plural, items] : (*doc)["objects"].items()) objects += items.size();
-    const std::size_t kinds = (*doc)["objects"].size();
+    const std::size_t errors = doc->doc["errors"].size();
+    const std::size_t objects = doc->objectCount();
+    const std::size_t kinds = doc->kindCount();
     if (auto s = saveSnapshotBundle(std::move(*doc), *out, "api"); !s) {
       exitCode() = fail(s.error());
       return;

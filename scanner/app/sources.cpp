@@ -13,31 +13,56 @@ bool liveSource(const SourceOptions& opt) {
   return !opt.demo && opt.snapshot_dir.empty() && opt.bundle.empty();
 }
 
+// Node collection (SSH, node Jobs) reads the node list from doc.objects.nodes: the draft's
+// list is lent to it as a nlohmann copy (nodes only, a few thousand at most) for the call.
+template <class Fn>
+Status withNodeList(model::SnapshotDraft& draft, Fn&& fn) {
+  const bool lent = draft.objects.contains("nodes");
+  if (lent) draft.doc["objects"]["nodes"] = draft.objectsJson("nodes");
+  Status s = fn(draft.doc);
+  if (lent) {
+    draft.doc["objects"].erase("nodes");
+    if (draft.doc["objects"].empty()) draft.doc.erase("objects");
+  }
+  return s;
+}
+
 // The cluster side comes from the API (the default: the kubeconfig's current context, or the
 // service account in a pod) or from manifests; node hosts, when asked for, are added to it.
 Result<model::SnapshotPtr> collectLive(const SourceOptions& opt, const GlobalOptions& global) {
-  Result<model::Json> doc =
-      opt.manifests.empty() ? collectApiDocument(*opt.api, global)
-                            : collect::loadManifests({opt.manifests.begin(), opt.manifests.end()});
-  if (!doc && opt.manifests.empty() && !apiSourceRequested(*opt.api)) {
+  Result<model::SnapshotDraft> draft = makeError(Errc::kInternal, "not collected");
+  if (opt.manifests.empty()) {
+    draft = collectApiDocument(*opt.api, global);
+  } else {
+    auto doc = collect::loadManifests({opt.manifests.begin(), opt.manifests.end()});
+    if (doc) {
+      draft = model::SnapshotDraft(std::move(*doc));
+    } else {
+      draft = std::move(doc).error();
+    }
+  }
+  if (!draft && opt.manifests.empty() && !apiSourceRequested(*opt.api)) {
     // No source was named: the API was only the default, so say what else there is.
-    return makeError(doc.error().code,
-                     doc.error().message +
+    return makeError(draft.error().code,
+                     draft.error().message +
                          "\n(no source was named, so the Kubernetes API was tried; other sources: "
                          "--demo, --snapshot DIR, --bundle FILE, --manifests PATH)");
   }
-  if (!doc) return std::move(doc).error();
+  if (!draft) return std::move(draft).error();
   if (nodeSourceRequested(*opt.nodes)) {
-    if (auto s = collectNodesInto(*doc, *opt.nodes, global); !s) return std::move(s).error();
+    auto s = withNodeList(
+        *draft, [&](model::Json& doc) { return collectNodesInto(doc, *opt.nodes, global); });
+    if (!s) return std::move(s).error();
   }
   if (opt.node_jobs->enabled) {
-    if (auto s = collectNodeJobsInto(*doc, *opt.node_jobs, *opt.api); !s) {
-      return std::move(s).error();
-    }
+    auto s = withNodeList(*draft, [&](model::Json& doc) {
+      return collectNodeJobsInto(doc, *opt.node_jobs, *opt.api);
+    });
+    if (!s) return std::move(s).error();
   }
   const std::string type = opt.manifests.empty() ? "api" : "manifests";
-  stampSnapshotMeta(*doc, type);
-  return model::Snapshot::fromJson(std::move(*doc), type);
+  stampSnapshotMeta(draft->doc, type);
+  return model::Snapshot::fromDraft(std::move(*draft), type);
 }
 
 }  // namespace

@@ -58,10 +58,20 @@ Error statusError(const api::HttpResponse& r) {
   return makeError(errcForStatus(r.status), msg);
 }
 
-// Lists one kind page by page; a 410 Gone on an expired continue token relists from the start.
-Result<model::Json> listKind(Connection& conn, Credentials& creds, const ListTarget& t,
-                             const FetchOptions& fo, unsigned page_size) {
-  model::Json items = model::Json::array();
+// Where list pages go: one store for every kind, written under a mutex (lists run in parallel;
+// the fetches do not hold it, only the parse of a page into the store).
+struct PageSink {
+  model::JsonBuilder& builder;
+  std::mutex& mu;
+};
+
+// Lists one kind page by page, each page parsed into the store and its body dropped; a 410
+// Gone on an expired continue token relists from the start (the items parsed so far are
+// forgotten; their bytes stay in the store's arena, unused).
+Result<std::vector<model::JsonView>> listKind(Connection& conn, Credentials& creds,
+                                              const ListTarget& t, const FetchOptions& fo,
+                                              unsigned page_size, PageSink& sink) {
+  std::vector<model::JsonView> items;
   std::string cont;
   int relists = 0;
   while (true) {
@@ -75,12 +85,17 @@ Result<model::Json> listKind(Connection& conn, Credentials& creds, const ListTar
     if (r->status == 410 && !cont.empty() && relists < kMaxRelists) {
       ++relists;
       spdlog::info("{}: continue token expired (410 Gone); listing again from the start", t.plural);
-      items = model::Json::array();
+      items.clear();
       cont.clear();
       continue;
     }
     if (r->status != 200) return statusError(*r);
-    auto page = api::parseListPage(r->body, r->url, t.plural, items);
+    Result<api::PageInfo> page = makeError(Errc::kInternal, "not parsed");
+    {
+      std::lock_guard lock(sink.mu);
+      page = api::parseListPage(r->body, r->url, t.plural, sink.builder, items);
+    }
+    r->body = std::string();  // the page is in the store now
     if (!page) return std::move(page).error();
     if (page->continue_token.empty()) return items;
     cont = std::move(page->continue_token);
@@ -166,7 +181,7 @@ std::vector<ListTarget> servedTargets(std::vector<ListTarget> targets, Connectio
 
 struct KindOutcome {
   bool done = false;
-  Result<model::Json> items = makeError(Errc::kInternal, "not collected");
+  Result<std::vector<model::JsonView>> items = makeError(Errc::kInternal, "not collected");
 };
 
 // VmHWM of this process, for the collection's summary line (memory grows with what is kept).
@@ -185,7 +200,7 @@ model::Json errorEntry(const std::string& subject, const std::string& fact,
 
 }  // namespace
 
-Result<model::Json> collectApi(const ApiCollectOptions& options) {
+Result<model::SnapshotDraft> collectApi(const ApiCollectOptions& options) {
   const auto started = std::chrono::steady_clock::now();
   const std::string created_at = nowRfc3339();
   auto config_r = api::loadClientConfig({options.kubeconfig, options.context, options.in_cluster});
@@ -229,13 +244,18 @@ Result<model::Json> collectApi(const ApiCollectOptions& options) {
       servedTargets(api::planTargets(*served, options.namespace_), **conn0, creds, discovery_fo);
   if (options.planned) options.planned(targets.size());
 
+  model::SnapshotDraft draft;
+  model::JsonBuilder builder(*draft.store);
+  std::mutex store_mu;
+  PageSink sink{builder, store_mu};
   std::vector<KindOutcome> outcomes(targets.size());
   std::mutex progress_mu;
   runParallel(
       options.parallel, targets.size(), config, creds, share, [&](Connection* conn, std::size_t i) {
-        Result<model::Json> got =
-            conn != nullptr ? listKind(*conn, creds, targets[i], fo, options.page_size)
-                            : Result<model::Json>(makeError(Errc::kInternal, "no connection"));
+        Result<std::vector<model::JsonView>> got =
+            conn != nullptr
+                ? listKind(*conn, creds, targets[i], fo, options.page_size, sink)
+                : Result<std::vector<model::JsonView>>(makeError(Errc::kInternal, "no connection"));
         const long n = got ? static_cast<long>(got->size()) : -1;
         if (!got) spdlog::warn("{}: {}", targets[i].plural, got.error().message);
         outcomes[i].items = std::move(got);
@@ -246,15 +266,17 @@ Result<model::Json> collectApi(const ApiCollectOptions& options) {
         }
       });
 
-  model::Json doc = model::Json::object();
-  model::Json objects = model::Json::object();
   model::Json errors = model::Json::array();
   std::size_t ok = 0;
   std::size_t unauthorized = 0;
   for (std::size_t i = 0; i < targets.size(); ++i) {
     auto& o = outcomes[i];
     if (o.items) {
-      objects[targets[i].plural] = std::move(*o.items);
+      // The pages' items become one array: one 16-byte node per item, the items are shared.
+      auto list = builder.array(*o.items);
+      if (!list) return std::move(list).error();
+      draft.objects[targets[i].plural] = *list;
+      o.items = std::vector<model::JsonView>();
       ++ok;
     } else {
       if (o.items.error().message.starts_with("401")) ++unauthorized;
@@ -271,10 +293,11 @@ Result<model::Json> collectApi(const ApiCollectOptions& options) {
 
   // Cluster identity: the kube-system namespace's uid.
   std::string uid;
-  if (auto ns = objects.find("namespaces"); ns != objects.end()) {
-    for (const auto& n : *ns) {
-      if (n["metadata"].value("name", std::string()) == "kube-system")
-        uid = n["metadata"].value("uid", std::string());
+  if (auto ns = draft.objects.find("namespaces"); ns != draft.objects.end()) {
+    for (std::size_t i = 0; i < ns->second.size(); ++i) {
+      const model::JsonView m = ns->second[i].find("metadata");
+      if (m && m.find("name") && m.find("name").stringOr() == "kube-system")
+        uid = std::string(m.find("uid") ? m.find("uid").stringOr() : "");
     }
   }
   if (uid.empty()) {
@@ -288,8 +311,12 @@ Result<model::Json> collectApi(const ApiCollectOptions& options) {
 
   // Kubelet configuration through the API server's node proxy, for nodes SSH cannot reach.
   model::Json nodes_facts = model::Json::object();
-  const auto node_list = objects.find("nodes");
-  if (options.kubelet_configz && node_list != objects.end() && !node_list->empty()) {
+  // The node list as nlohmann (for the flavour and virtual-node checks): a few thousand nodes at
+  // most, dropped before returning. ConfigMaps: only kube-system/kubeadm-config matters there.
+  const bool have_nodes = draft.objects.contains("nodes");
+  const model::Json node_json = draft.objectsJson("nodes");
+  const model::Json* node_list = have_nodes ? &node_json : nullptr;
+  if (options.kubelet_configz && node_list != nullptr && !node_list->empty()) {
     std::vector<std::string> names;
     for (const auto& n : *node_list) {
       // Virtual nodes (ECI) have no kubelet: nothing to read, and nothing missing either.
@@ -350,10 +377,19 @@ Result<model::Json> collectApi(const ApiCollectOptions& options) {
     }
   }
 
-  const model::Json* nodes_ptr = node_list != objects.end() ? &*node_list : nullptr;
-  const auto cms = objects.find("configmaps");
-  const std::string flavour =
-      api::detectFlavour(git_version, nodes_ptr, cms != objects.end() ? &*cms : nullptr);
+  model::Json kubeadm_cms = model::Json::array();
+  const auto cms = draft.objects.find("configmaps");
+  if (cms != draft.objects.end()) {
+    for (std::size_t i = 0; i < cms->second.size(); ++i) {
+      const model::JsonView m = cms->second[i].find("metadata");
+      if (m && m.find("name") && m.find("name").stringOr() == "kubeadm-config" &&
+          m.find("namespace") && m.find("namespace").stringOr() == "kube-system") {
+        kubeadm_cms.push_back(cms->second[i].toJson());
+      }
+    }
+  }
+  const std::string flavour = api::detectFlavour(
+      git_version, node_list, cms != draft.objects.end() ? &kubeadm_cms : nullptr);
   model::Json source = {{"type", "api"}, {"server", config.server}};
   if (config.in_cluster) {
     source["in_cluster"] = true;
@@ -362,6 +398,7 @@ Result<model::Json> collectApi(const ApiCollectOptions& options) {
     source["user"] = config.user_name;
   }
   if (!options.namespace_.empty()) source["namespace"] = options.namespace_;
+  model::Json& doc = draft.doc;
   doc["meta"] = {{"schema_version", model::kSnapshotSchemaVersion},
                  {"created_at", created_at},
                  {"cluster",
@@ -370,14 +407,13 @@ Result<model::Json> collectApi(const ApiCollectOptions& options) {
                    {"version", git_version},
                    {"flavour", flavour}}},
                  {"sources", model::Json::array({source})}};
-  doc["objects"] = std::move(objects);
   doc["nodes"] = std::move(nodes_facts);
   doc["errors"] = std::move(errors);
   spdlog::info("collected {} kinds ({} failed) in {:.1f}s; peak RSS so far {} MiB", ok,
                targets.size() - ok,
                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
                peakRssMib());
-  return doc;
+  return draft;
 }
 
 }  // namespace kpatrol::collect

@@ -4,14 +4,18 @@
 // accepted, and every entry that is not a plain file or directory is refused.
 #include <archive.h>
 #include <archive_entry.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cstring>
 #include <exception>
 #include <filesystem>
 #include <memory>
 #include <new>
+#include <random>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -383,7 +387,111 @@ Status writeArchiveImpl(const fs::path& archive_path,
   return writeFileAtomic(archive_path, sink.data, 0600);
 }
 
+// The temporary file a streamed archive is written to; removed unless committed (renamed).
+struct TempFile {
+  std::filesystem::path path;
+  int fd = -1;
+  bool committed = false;
+  ~TempFile() {
+    if (fd >= 0) ::close(fd);
+    if (!committed && !path.empty()) {
+      std::error_code ec;
+      fs::remove(path, ec);
+    }
+  }
+};
+
+Status writeArchiveStreamingImpl(const fs::path& archive_path, const ArchiveProducer& produce) {
+  const std::string where = archive_path.string();
+  std::error_code ec;
+  const fs::path dir = archive_path.has_parent_path() ? archive_path.parent_path() : fs::path(".");
+  fs::create_directories(dir, ec);
+  if (ec) return makeError(Errc::kIo, dir.string() + ": cannot create directory: " + ec.message());
+  TempFile tmp;
+  std::random_device rd;
+  tmp.path =
+      dir / (".kpatrol-tmp-" + std::to_string(rd()) + "-" + archive_path.filename().string());
+  tmp.fd = ::open(tmp.path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (tmp.fd < 0) {
+    tmp.path.clear();
+    return makeError(
+        Errc::kIo, where + ": cannot create a temporary file next to it: " + std::strerror(errno));
+  }
+
+  WriteArchivePtr writer(archive_write_new());
+  if (!writer) return makeError(Errc::kInternal, where + ": cannot allocate an archive writer");
+  struct archive* a = writer.get();
+  auto fail = [&](const std::string& what) {
+    return makeError(Errc::kIo, where + ": " + what + ": " + archiveMessage(a));
+  };
+  if (archive_write_set_format_pax_restricted(a) != ARCHIVE_OK) return fail("tar format");
+  if (archive_write_set_format_option(a, "pax", "hdrcharset", "BINARY") != ARCHIVE_OK) {
+    return fail("pax options");
+  }
+  if (archive_write_add_filter_gzip(a) != ARCHIVE_OK) return fail("gzip filter");
+  if (archive_write_set_filter_option(a, "gzip", "timestamp", nullptr) != ARCHIVE_OK) {
+    return fail("gzip options");
+  }
+  if (archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK) return fail("block size");
+  if (archive_write_open_fd(a, tmp.fd) != ARCHIVE_OK) return fail("cannot start archive");
+
+  auto add = [&](const std::string& path, std::string_view data) -> Status {
+    std::string why;
+    const std::string normal = normaliseMemberPath(path, false, why);
+    if (normal.empty()) {
+      return makeError(Errc::kInvalidArgument, where + ": member " + printable(path) + ": " + why);
+    }
+    if (normal != path) {
+      return makeError(Errc::kInvalidArgument, where + ": member " + printable(path) +
+                                                   ": path is not in normal form (" +
+                                                   printable(normal) + ")");
+    }
+    ArchiveEntryPtr entry(archive_entry_new());
+    if (!entry) return makeError(Errc::kInternal, where + ": cannot allocate an archive entry");
+    archive_entry_set_pathname(entry.get(), path.c_str());
+    archive_entry_set_filetype(entry.get(), AE_IFREG);
+    archive_entry_set_perm(entry.get(), 0600);
+    archive_entry_set_size(entry.get(), static_cast<la_int64_t>(data.size()));
+    archive_entry_set_mtime(entry.get(), 0, 0);
+    archive_entry_set_uid(entry.get(), 0);
+    archive_entry_set_gid(entry.get(), 0);
+    if (archive_write_header(a, entry.get()) != ARCHIVE_OK)
+      return fail("member " + printable(path));
+    std::size_t offset = 0;
+    while (offset < data.size()) {
+      const la_ssize_t n = archive_write_data(a, data.data() + offset, data.size() - offset);
+      if (n <= 0) return fail("member " + printable(path));
+      offset += static_cast<std::size_t>(n);
+    }
+    if (archive_write_finish_entry(a) != ARCHIVE_OK) return fail("member " + printable(path));
+    return okStatus();
+  };
+  if (auto s = produce(add); !s) return s;
+  if (archive_write_close(a) != ARCHIVE_OK) return fail("cannot finish archive");
+  writer.reset();
+  if (::fsync(tmp.fd) != 0) {
+    return makeError(Errc::kIo, where + ": fsync failed: " + std::strerror(errno));
+  }
+  ::close(tmp.fd);
+  tmp.fd = -1;
+  if (::rename(tmp.path.c_str(), archive_path.c_str()) != 0) {
+    return makeError(Errc::kIo, where + ": rename failed: " + std::strerror(errno));
+  }
+  tmp.committed = true;
+  return okStatus();
+}
+
 }  // namespace
+
+Status writeArchiveStreaming(const fs::path& archive, const ArchiveProducer& produce) {
+  try {
+    return writeArchiveStreamingImpl(archive, produce);
+  } catch (const std::bad_alloc&) {
+    return makeError(Errc::kIo, archive.string() + ": out of memory while writing the archive");
+  } catch (const std::exception& e) {
+    return makeError(Errc::kInternal, archive.string() + ": " + e.what());
+  }
+}
 
 Result<std::map<std::string, std::string>> readArchive(const fs::path& archive,
                                                        const Limits& limits) {

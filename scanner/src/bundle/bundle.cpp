@@ -15,6 +15,7 @@
 #include <string_view>
 #include <system_error>
 #include <utility>
+#include <vector>
 
 #include "kpatrol/core/fs.h"
 
@@ -195,7 +196,9 @@ Result<VerifiedBundle> readVerified(const fs::path& bundle, const Limits& limits
   return VerifiedBundle{std::move(info).value(), std::move(files)};
 }
 
-Result<Files> collectSnapshotFiles(const fs::path& dir, const fs::path& out) {
+// The files of a snapshot directory (relative paths, sorted), checked: regular files only, the
+// bundle limits respected. Their bytes are read one at a time when written.
+Result<std::vector<std::string>> collectSnapshotPaths(const fs::path& dir, const fs::path& out) {
   const std::string where = dir.string();
   std::error_code ec;
   const fs::file_status status = fs::symlink_status(dir, ec);
@@ -204,7 +207,7 @@ Result<Files> collectSnapshotFiles(const fs::path& dir, const fs::path& out) {
     return makeError(Errc::kInvalidArgument, where + ": not a directory");
   }
   const Limits limits;
-  Files files;
+  std::set<std::string> files;
   std::uint64_t total = 0;
   fs::recursive_directory_iterator it(dir, fs::directory_options::none, ec);
   if (ec) return makeError(Errc::kIo, where + ": cannot list: " + ec.message());
@@ -226,15 +229,20 @@ Result<Files> collectSnapshotFiles(const fs::path& dir, const fs::path& out) {
     if (rel == kManifestName) continue;                           // replaced by a fresh manifest
     if (!out.empty() && fs::equivalent(path, out, ec)) continue;  // the bundle being replaced
     ec.clear();
-    auto data = readFile(path, limits.max_member_bytes);
-    if (!data) return std::move(data).error();
-    total += data->size();
+    const std::uintmax_t size = fs::file_size(path, ec);
+    if (ec) return makeError(Errc::kIo, path.string() + ": " + ec.message());
+    if (size > limits.max_member_bytes) {
+      return makeError(Errc::kInvalidArgument, path.string() + ": larger than " +
+                                                   std::to_string(limits.max_member_bytes) +
+                                                   " bytes, too large for a bundle member");
+    }
+    total += size;
     if (total > limits.max_total_bytes) {
       return makeError(Errc::kInvalidArgument, where + ": files total more than " +
                                                    std::to_string(limits.max_total_bytes) +
                                                    " bytes, too large for a bundle");
     }
-    files.emplace(rel, std::move(data).value());
+    files.insert(rel);
     if (files.size() + 1 > limits.max_members) {  // + 1: manifest.json
       return makeError(Errc::kInvalidArgument, where + ": more than " +
                                                    std::to_string(limits.max_members - 1) +
@@ -242,7 +250,7 @@ Result<Files> collectSnapshotFiles(const fs::path& dir, const fs::path& out) {
     }
   }
   if (ec) return makeError(Errc::kIo, where + ": cannot list: " + ec.message());
-  return files;
+  return std::vector<std::string>(files.begin(), files.end());
 }
 
 bool isEmptyDirectory(const fs::path& dir, std::error_code& ec) {
@@ -339,9 +347,51 @@ Status extractImpl(const fs::path& bundle, const fs::path& dest, const Limits& l
 Status createBundle(const fs::path& snapshot_dir, const fs::path& out,
                     const std::string& created_at) {
   return guarded(snapshot_dir.string(), [&]() -> Status {
-    auto files = collectSnapshotFiles(snapshot_dir, out);
-    if (!files) return std::move(files).error();
-    return createFromFiles(std::move(files).value(), out, created_at);
+    auto paths = collectSnapshotPaths(snapshot_dir, out);
+    if (!paths) return std::move(paths).error();
+    const Limits limits;
+    return createBundleStreaming(out, created_at, [&](const MemberSink& add) -> Status {
+      for (const auto& rel : *paths) {  // one file's bytes at a time
+        auto data = readFile(snapshot_dir / rel, limits.max_member_bytes);
+        if (!data) return std::move(data).error();
+        if (auto s = add(rel, *data); !s) return s;
+      }
+      return okStatus();
+    });
+  });
+}
+
+Status createBundleStreaming(const fs::path& out, const std::string& created_at,
+                             const ArchiveProducer& members) {
+  return guarded(out.string(), [&]() -> Status {
+    return writeArchiveStreaming(out, [&](const MemberSink& add) -> Status {
+      // The manifest needs each member's checksum and size, not its bytes: an entry with an
+      // empty text stands for each member already written.
+      nlohmann::ordered_json entries = nlohmann::ordered_json::object();
+      std::set<std::string> seen;
+      auto s = members([&](const std::string& path, std::string_view data) -> Status {
+        if (path == kManifestName) return okStatus();  // replaced by a fresh manifest
+        if (!seen.insert(path).second) {
+          return makeError(Errc::kInvalidArgument,
+                           out.string() + ": member " + printable(path) + " given twice");
+        }
+        nlohmann::ordered_json member = nlohmann::ordered_json::object();
+        member["sha256"] = sha256Hex(data);
+        member["size"] = data.size();
+        entries[path] = std::move(member);
+        return add(path, data);
+      });
+      if (!s) return s;
+      // Manifest members sorted by path, as buildManifest writes them.
+      nlohmann::ordered_json sorted = nlohmann::ordered_json::object();
+      for (const auto& path : seen) sorted[path] = std::move(entries[path]);
+      nlohmann::ordered_json manifest = nlohmann::ordered_json::object();
+      manifest["schema_version"] = kBundleSchemaVersion;
+      manifest["kind"] = kBundleKind;
+      manifest["created_at"] = created_at;
+      manifest["members"] = std::move(sorted);
+      return add(kManifestName, manifest.dump(2) + "\n");
+    });
   });
 }
 

@@ -538,4 +538,58 @@ bool operator==(const JsonView& a, const JsonView& b) {
   }
 }
 
+// --- composition -----------------------------------------------------------------------------
+
+namespace {
+
+const Node* nodeOf(const JsonView& v) { return static_cast<const Node*>(v.identity()); }
+
+}  // namespace
+
+Result<JsonView> JsonBuilder::array(const std::vector<JsonView>& elements) {
+  if (elements.size() > compact::kMaxLen) {
+    return makeError(Errc::kUnsupported, "a JSON array is too large");
+  }
+  if (elements.empty()) return store_.emptyArray();
+  Node* dst = store_.allocNodes(elements.size() + 1);
+  for (std::size_t i = 0; i < elements.size(); ++i) {
+    dst[i + 1] = *nodeOf(elements[i]);
+    dst[i + 1].key = 0;
+  }
+  Node& root = dst[0];
+  root = scalar(JsonType::kArray, 0);
+  root.type_len |= static_cast<std::uint32_t>(elements.size()) << 4;
+  root.first = dst + 1;
+  return JsonView(&store_, &root);
+}
+
+Result<JsonView> JsonBuilder::object(
+    const std::vector<std::pair<std::string_view, JsonView>>& members) {
+  if (members.size() > compact::kMaxLen) {
+    return makeError(Errc::kUnsupported, "a JSON object is too large");
+  }
+  if (members.empty()) return store_.emptyObject();
+  Node* dst = store_.allocNodes(members.size() + 1);
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    dst[i + 1] = *nodeOf(members[i].second);
+    dst[i + 1].key = store_.intern(members[i].first);
+  }
+  Node& root = dst[0];
+  root = scalar(JsonType::kObject, 0);
+  root.type_len |= static_cast<std::uint32_t>(members.size()) << 4;
+  root.first = dst + 1;
+  return JsonView(&store_, &root);
+}
+
+Result<JsonView> JsonBuilder::string(std::string_view s) {
+  if (s.size() > compact::kMaxLen) {
+    return makeError(Errc::kUnsupported, "a JSON string is larger than 256 MiB");
+  }
+  Node* dst = store_.allocNodes(1);
+  *dst = scalar(JsonType::kString, 0);
+  dst->type_len |= static_cast<std::uint32_t>(s.size()) << 4;
+  dst->s = store_.allocChars(s);
+  return JsonView(&store_, dst);
+}
+
 }  // namespace kpatrol::model

@@ -225,11 +225,34 @@ Result<SnapshotPtr> Snapshot::fromJson(Json&& doc, const std::string& origin) {
   return buildFromJson(doc, origin);
 }
 
+Result<SnapshotPtr> Snapshot::fromDraft(SnapshotDraft&& draft, const std::string& origin) {
+  if (!draft.doc.is_object()) {
+    return makeError(Errc::kParse, origin + ": snapshot must be a mapping");
+  }
+  std::shared_ptr<Snapshot> snap(new Snapshot());
+  snap->store_ = std::move(draft.store);
+  snap->objects_ = std::move(draft.objects);
+  draft.store = std::make_unique<JsonStore>();  // the moved-from draft stays usable (empty)
+  draft.objects.clear();
+  if (auto s = readDocument(*snap, draft.doc, origin); !s) return std::move(s).error();
+  draft.doc = Json::object();
+  snap->index();
+  return SnapshotPtr(std::move(snap));
+}
+
 template <class J>
 Result<SnapshotPtr> Snapshot::buildFromJson(J& doc, const std::string& origin) {
-  constexpr bool kConsume = !std::is_const_v<J>;
   if (!doc.is_object()) return makeError(Errc::kParse, origin + ": snapshot must be a mapping");
   std::shared_ptr<Snapshot> snap(new Snapshot());
+  if (auto s = readDocument(*snap, doc, origin); !s) return std::move(s).error();
+  snap->index();
+  return SnapshotPtr(std::move(snap));
+}
+
+template <class J>
+Status Snapshot::readDocument(Snapshot& snapshot, J& doc, const std::string& origin) {
+  constexpr bool kConsume = !std::is_const_v<J>;
+  Snapshot* snap = &snapshot;
   if (auto m = doc.find("meta"); m != doc.end()) {
     parseMeta(*m, snap->meta_);
   }
@@ -270,8 +293,33 @@ Result<SnapshotPtr> Snapshot::buildFromJson(J& doc, const std::string& origin) {
     if (!errors) return std::move(errors).error();
     snap->errors_ = std::move(*errors);
   }
-  snap->index();
-  return SnapshotPtr(std::move(snap));
+  return okStatus();
+}
+
+Json SnapshotDraft::objectsJson(std::string_view plural) const {
+  if (auto it = objects.find(plural); it != objects.end()) return it->second.toJson();
+  if (auto o = doc.find("objects"); o != doc.end() && o->is_object()) {
+    if (auto k = o->find(std::string(plural)); k != o->end()) {
+      if (k->is_array()) return *k;
+      if (k->is_object() && k->contains("items") && (*k)["items"].is_array()) return (*k)["items"];
+    }
+  }
+  return Json::array();
+}
+
+std::size_t SnapshotDraft::objectCount() const {
+  std::size_t n = 0;
+  for (const auto& [plural, items] : objects) n += items.size();
+  if (auto o = doc.find("objects"); o != doc.end() && o->is_object()) {
+    for (const auto& [plural, items] : o->items()) n += items.size();
+  }
+  return n;
+}
+
+std::size_t SnapshotDraft::kindCount() const {
+  std::size_t n = objects.size();
+  if (auto o = doc.find("objects"); o != doc.end() && o->is_object()) n += o->size();
+  return n;
 }
 
 Status Snapshot::forEachFile(

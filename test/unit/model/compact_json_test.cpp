@@ -161,3 +161,38 @@ TEST_CASE("compact json: many values share one store and stay valid as it grows"
   CHECK(big->find("a")[99999].getInt() == 7);
   CHECK(store.bytes() > long_string.size());
 }
+
+TEST_CASE("compact json: values composed from parsed ones share them and read back as built") {
+  JsonStore store;
+  JsonBuilder b(store);
+  // Two "pages" of items, joined into one array as the API collector does.
+  auto p1 = b.parse(R"({"items": [{"name": "a", "spec": {"x": [1, 2]}}, {"name": "b"}]})", "p1",
+                    model::Trim::kListDocument);
+  auto p2 = b.parse(R"({"items": [{"name": "c", "v": 1.5}]})", "p2", model::Trim::kListDocument);
+  REQUIRE(p1.ok());
+  REQUIRE(p2.ok());
+  const JsonView i1 = p1->find("items"), i2 = p2->find("items");
+  auto joined = b.array({i1[0], i1[1], i2[0]});
+  REQUIRE(joined.ok());
+  CHECK(joined->dump() == R"([{"name":"a","spec":{"x":[1,2]}},{"name":"b"},{"name":"c","v":1.5}])");
+  // Shared, not copied: the element's members are the parsed item's nodes.
+  CHECK((*joined)[0].find("spec").identity() == i1[0].find("spec").identity());
+  CHECK((*joined)[2].keyAt(1) == "v");
+
+  // An object of existing values and new strings, keys in the given order.
+  auto kind = b.string("Pod");
+  REQUIRE(kind.ok());
+  auto obj = b.object({{"kind", *kind}, {"first", (*joined)[0]}, {"n", i1[0].find("name")}});
+  REQUIRE(obj.ok());
+  CHECK(obj->dump() == R"({"kind":"Pod","first":{"name":"a","spec":{"x":[1,2]}},"n":"a"})");
+  CHECK(obj->find("n").getString() == "a");
+  CHECK(obj->toJson() == Json::parse(obj->dump()));
+
+  // Empty containers are the store's shared empties.
+  auto ea = b.array({});
+  auto eo = b.object({});
+  REQUIRE(ea.ok());
+  REQUIRE(eo.ok());
+  CHECK(ea->dump() == "[]");
+  CHECK(eo->dump() == "{}");
+}

@@ -6,8 +6,10 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kpatrol/core/result.h"
@@ -44,6 +46,19 @@ Result<std::map<std::string, std::string>> readArchive(const std::filesystem::pa
 Status writeArchive(const std::filesystem::path& archive,
                     const std::map<std::string, std::string>& files);
 
+/// Adds one member (relative path, bytes) to an archive being written.
+using MemberSink = std::function<Status(const std::string& path, std::string_view data)>;
+/// Calls the sink once per member, in the order they are to be written.
+using ArchiveProducer = std::function<Status(const MemberSink& add)>;
+/// Writes a .tar.gz member by member as `produce` hands them over (mode 0600): only one
+/// member's bytes are held at a time. Written to a temporary file next to `archive`, renamed
+/// into place only when complete; on any failure (disk full) the temporary file is removed.
+Status writeArchiveStreaming(const std::filesystem::path& archive, const ArchiveProducer& produce);
+/// Writes a bundle member by member: `members` hands over each member (a snapshot's files, e.g.
+/// Snapshot::forEachFile); each member's sha256 and size are recorded as it passes, and
+/// manifest.json is written last.
+Status createBundleStreaming(const std::filesystem::path& out, const std::string& created_at,
+                             const ArchiveProducer& members);
 /// Packs a snapshot directory as a bundle: every file plus manifest.json (schema version,
 /// created_at, sha256 and size of each member).
 Status createBundle(const std::filesystem::path& snapshot_dir, const std::filesystem::path& out,

@@ -189,6 +189,17 @@ class JsonBuilder {
   Result<JsonView> parseFile(const std::string& path, const std::string& where,
                              Trim trim = Trim::kNone);
 
+  // Composition from values already in the store: the new container's children are shallow
+  // copies of the given nodes (their strings and children are shared, not copied), so a value
+  // can be re-assembled (list pages joined into one array, members added or left out) for the
+  // cost of one 16-byte node per child. The views must belong to this builder's store.
+  /// An array of `elements`.
+  Result<JsonView> array(const std::vector<JsonView>& elements);
+  /// An object of (key, value) members, in order (keys must be distinct).
+  Result<JsonView> object(const std::vector<std::pair<std::string_view, JsonView>>& members);
+  /// A string value.
+  Result<JsonView> string(std::string_view s);
+
  private:
   friend struct BuildWalk;
   struct Parser;

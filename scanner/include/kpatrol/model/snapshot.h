@@ -64,8 +64,32 @@ struct Subject {
   JsonView facts;   // node facts (nodes only), if collected
 };
 
+/// A snapshot collected but not yet indexed: API objects already in the compact store (list
+/// pages are parsed straight into it, kind by kind), and a small nlohmann document for the rest
+/// ({meta, nodes, errors}, and `objects` for sources that produce documents, e.g. manifests).
+/// Collectors fill it; Snapshot::fromDraft takes it over without copying the objects.
+struct SnapshotDraft {
+  std::unique_ptr<JsonStore> store = std::make_unique<JsonStore>();
+  std::map<std::string, JsonView, std::less<>> objects;  // plural -> array of items, in store
+  Json doc = Json::object();                             // meta, nodes, errors (objects)
+
+  SnapshotDraft() = default;
+  /// A draft of a whole document (Snapshot::fromJson form): no objects in the store.
+  explicit SnapshotDraft(Json document) : doc(std::move(document)) {}
+
+  /// The items of a kind as a nlohmann array (a copy, for the few consumers that need one: the
+  /// node list for node collection); empty if not collected.
+  Json objectsJson(std::string_view plural) const;
+  std::size_t objectCount() const;
+  std::size_t kindCount() const;
+};
+
 class Snapshot {
  public:
+  /// Takes over a draft: its store and object views become the snapshot's (no copy); the
+  /// document's meta, nodes and errors (and objects, if any) are read as by fromJson.
+  static Result<std::shared_ptr<const Snapshot>> fromDraft(SnapshotDraft&& draft,
+                                                           const std::string& origin);
   /// Loads a snapshot directory (snapshot.json, objects/*.json, nodes/*.json, errors.json).
   static Result<std::shared_ptr<const Snapshot>> loadDirectory(const std::filesystem::path& dir);
   /// Loads from in-memory files keyed by relative path (the same layout as a directory).
@@ -122,6 +146,9 @@ class Snapshot {
   // fromJson for a const (copied from) or a mutable (consumed kind by kind) document.
   template <class J>
   static Result<std::shared_ptr<const Snapshot>> buildFromJson(J& doc, const std::string& origin);
+  // The body of buildFromJson, into a snapshot whose store may already hold objects.
+  template <class J>
+  static Status readDocument(Snapshot& snap, J& doc, const std::string& origin);
 
   SnapshotMeta meta_;
   std::unique_ptr<JsonStore> store_;                         // owns every view below

@@ -33,9 +33,11 @@ struct ApiCollectOptions {
   std::function<void(std::size_t total)> planned;
 };
 
-/// Collects the cluster into a snapshot document in Snapshot::fromJson form: {meta, objects,
-/// nodes: {}, errors}. Errors that stop the whole collection (no kubeconfig, unreachable server,
-/// 401) are returned; a kind that fails (403, timeout) becomes an entry in `errors`.
-Result<model::Json> collectApi(const ApiCollectOptions& options);
+/// Collects the cluster into a snapshot draft: each list page is parsed straight into the
+/// draft's compact store (its body dropped), each kind one array view in `objects`; the draft's
+/// document holds {meta, nodes (kubelet configz), errors}. Errors that stop the whole collection
+/// (no kubeconfig, unreachable server, 401) are returned; a kind that fails (403, timeout, a
+/// page that is not JSON) becomes an entry in `errors`.
+Result<model::SnapshotDraft> collectApi(const ApiCollectOptions& options);
 
 }  // namespace kpatrol::collect
