@@ -3,12 +3,13 @@
 #   asan  the suite built with ASan+UBSan (CMake preset asan, build-asan/), every test but the
 #         container image build, the benchmarks and the format check (not compiled code);
 #   tsan  ThreadSanitizer (preset tsan, build-tsan/) on the concurrent parts: the evaluator
-#         (unit_engine), SSH fan-out (unit_ssh, e2e_ssh) and the API client (unit_api_client,
-#         e2e_api_client);
+#         (unit_engine but its two endless-Lua-loop cases, see run_tsan), SSH fan-out
+#         (unit_ssh, e2e_ssh) and the API client (unit_api_client, e2e_api_client);
 #   fuzz  every libFuzzer target (preset fuzz, clang, build-fuzz/) for KPATROL_FUZZ_SECONDS
 #         (default 20) from its seed corpus and regressions.
 # Usage: scripts/test-sanitizers.sh [asan] [tsan] [fuzz]   (no argument: all three)
-# Each part prints its wall time. A sanitizer report, a fuzzer crash or a failing test fails it.
+# Each part prints its wall time. test/sanitizers/README.md: what was run, figures, findings.
+# A sanitizer report, a fuzzer crash or a failing test fails it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -45,8 +46,14 @@ run_tsan() {
   cmake --preset tsan "${launcher[@]}" >/dev/null
   cmake --build build-tsan -j"$jobs" --target unit_engine unit_ssh unit_api_client kpatrol \
     kpatrol_fixture_apiserver
+  # unit_engine runs directly, without the two cases that stop a pure-Lua endless loop: the
+  # watchdog interrupts it with a signal, and TSan delays an asynchronous signal until the thread
+  # enters an intercepted call, which code looping inside uninstrumented Lua never does (the test
+  # hangs). Every other evaluator case, the parallel ones included, runs under TSan.
+  build-tsan/test/unit_engine \
+    '--test-case-exclude=*loops or allocates forever*,*infinite loop is stopped*'
   ctest --test-dir build-tsan --output-on-failure \
-    -R '^(unit_engine|unit_ssh|e2e_ssh|unit_api_client|e2e_api_client)$'
+    -R '^(unit_ssh|e2e_ssh|unit_api_client|e2e_api_client)$'
 }
 
 run_fuzz() {

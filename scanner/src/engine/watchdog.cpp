@@ -82,7 +82,7 @@ class Watchdog {
         if (!call->active.load(std::memory_order_acquire)) continue;
         if (call->deadline_ns.load(std::memory_order_relaxed) > now) continue;
         if (call->signalled.exchange(true)) continue;
-        pthread_kill(call->thread, watchdogSignal());
+        pthread_kill(call->thread.load(std::memory_order_relaxed), watchdogSignal());
       }
     }
   }
@@ -100,7 +100,7 @@ void watchCalls(WatchedCall* call) { Watchdog::instance().add(call); }
 void unwatchCalls(WatchedCall* call) { Watchdog::instance().remove(call); }
 
 void beginWatchedCall(WatchedCall& call, Clock::time_point deadline) {
-  call.thread = pthread_self();
+  call.thread.store(pthread_self(), std::memory_order_relaxed);
   tls_call = &call;
   call.deadline_ns.store(toNs(deadline), std::memory_order_relaxed);
   call.signalled.store(false, std::memory_order_relaxed);

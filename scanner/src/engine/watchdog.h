@@ -22,7 +22,9 @@ struct WatchedCall {
   std::atomic<bool> active{false};
   std::atomic<std::int64_t> deadline_ns{0};  // steady_clock, since epoch
   std::atomic<bool> signalled{false};
-  pthread_t thread{};
+  // Atomic: a sandbox runs on whichever evaluator thread takes it, so beginWatchedCall may set
+  // this while the watchdog reads it for the previous call (TSan data race, watchdog.cpp:103).
+  std::atomic<pthread_t> thread{};
   lua_State* L = nullptr;
   lua_Hook hook = nullptr;
 };
