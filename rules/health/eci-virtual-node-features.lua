@@ -20,10 +20,8 @@ return {
     local node = k8s.dig(s.object, "spec", "nodeName")
     if node == nil then return false end
     if k8s.starts_with(node, "virtual-kubelet") then return true end
-    for _, n in ipairs(ctx.objects("nodes")) do
-      if k8s.dig(n, "metadata", "name") == node then return k8s.is_virtual_node(n) end
-    end
-    return false
+    local n = ctx.node(node)
+    return n ~= nil and k8s.is_virtual_node(n)
   end,
   impact = {
     en = "ECI instances have no host: hostPath, hostNetwork, hostPort and privileged containers are "

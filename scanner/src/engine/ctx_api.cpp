@@ -110,6 +110,20 @@ int ctxHasObjects(lua_State* L) {
   return 1;
 }
 
+// ctx.node(name): the Node object of that name, or nil. A lookup over the snapshot's node
+// subjects in C++, so that a pod rule that needs its pod's Node does not walk
+// ctx.objects("nodes") in Lua for every pod (150,000 pods x 5,000 nodes).
+int ctxNode(lua_State* L) {
+  const std::string_view name = luaL_checkstring(L, 1);
+  for (const auto& subject : snapshotOf(L).subjects(model::Scope::kNode)) {
+    if (subject.name == name && subject.object) {
+      pushJson(L, subject.object);
+      return 1;
+    }
+  }
+  return pushNil(L);
+}
+
 int ctxNodeFacts(lua_State* L) {
   const model::JsonView facts = snapshotOf(L).nodeFacts(luaL_checkstring(L, 1));
   if (!facts) return pushNil(L);
@@ -466,6 +480,7 @@ void pushCtxTable(lua_State* L) {
       {"now", ctxNow},
       {"objects", ctxObjects},
       {"has_objects", ctxHasObjects},
+      {"node", ctxNode},
       {"node_facts", ctxNodeFacts},
       {"get", ctxGet},
       {"flag", ctxFlag},

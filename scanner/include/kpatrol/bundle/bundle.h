@@ -19,8 +19,9 @@ namespace kpatrol::bundle {
 inline constexpr int kBundleSchemaVersion = 1;
 
 struct Limits {
-  std::uint64_t max_member_bytes = std::uint64_t{512} << 20;  // one file
-  std::uint64_t max_total_bytes = std::uint64_t{4} << 30;     // whole archive, uncompressed
+  // objects/pods.json of a 150,000-pod cluster is about 750 MB: room for twice that.
+  std::uint64_t max_member_bytes = std::uint64_t{2} << 30;  // one file
+  std::uint64_t max_total_bytes = std::uint64_t{8} << 30;   // whole archive, uncompressed
   std::size_t max_members = 200000;
 };
 
