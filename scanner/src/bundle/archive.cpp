@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <memory>
 #include <new>
+#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
@@ -324,20 +325,63 @@ la_ssize_t writeToMemory(struct archive* a, void* client, const void* buf, size_
   }
 }
 
+// The tar.gz every kpatrol archive is: restricted pax, paths as their bytes, gzip without a
+// timestamp (the same members always give the same bytes). Returns the step that failed.
+std::optional<std::string> configureWriter(struct archive* a) {
+  if (archive_write_set_format_pax_restricted(a) != ARCHIVE_OK) return "tar format";
+  // Paths are written as their bytes (UTF-8 by convention), independent of the process locale.
+  if (archive_write_set_format_option(a, "pax", "hdrcharset", "BINARY") != ARCHIVE_OK) {
+    return "pax options";
+  }
+  if (archive_write_add_filter_gzip(a) != ARCHIVE_OK) return "gzip filter";
+  if (archive_write_set_filter_option(a, "gzip", "timestamp", nullptr) != ARCHIVE_OK) {
+    return "gzip options";
+  }
+  if (archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK) return "block size";
+  return std::nullopt;
+}
+
+// A member's path must already be in the normal form the reader accepts.
+Status checkMemberPath(const std::string& where, const std::string& path) {
+  std::string why;
+  const std::string normal = normaliseMemberPath(path, false, why);
+  if (normal.empty()) {
+    return makeError(Errc::kInvalidArgument, where + ": member " + printable(path) + ": " + why);
+  }
+  if (normal != path) {
+    return makeError(Errc::kInvalidArgument, where + ": member " + printable(path) +
+                                                 ": path is not in normal form (" +
+                                                 printable(normal) + ")");
+  }
+  return okStatus();
+}
+
+// One regular file, mode 0600, owner 0, time 0. False: libarchive failed (archiveMessage).
+bool writeMember(struct archive* a, const std::string& path, std::string_view data) {
+  ArchiveEntryPtr entry(archive_entry_new());
+  if (!entry) return false;
+  archive_entry_set_pathname(entry.get(), path.c_str());
+  archive_entry_set_filetype(entry.get(), AE_IFREG);
+  archive_entry_set_perm(entry.get(), 0600);
+  archive_entry_set_size(entry.get(), static_cast<la_int64_t>(data.size()));
+  archive_entry_set_mtime(entry.get(), 0, 0);
+  archive_entry_set_uid(entry.get(), 0);
+  archive_entry_set_gid(entry.get(), 0);
+  if (archive_write_header(a, entry.get()) != ARCHIVE_OK) return false;
+  std::size_t offset = 0;
+  while (offset < data.size()) {
+    const la_ssize_t n = archive_write_data(a, data.data() + offset, data.size() - offset);
+    if (n <= 0) return false;
+    offset += static_cast<std::size_t>(n);
+  }
+  return archive_write_finish_entry(a) == ARCHIVE_OK;
+}
+
 Status writeArchiveImpl(const fs::path& archive_path,
                         const std::map<std::string, std::string>& files) {
   const std::string where = archive_path.string();
   for (const auto& [path, data] : files) {
-    std::string why;
-    const std::string normal = normaliseMemberPath(path, false, why);
-    if (normal.empty()) {
-      return makeError(Errc::kInvalidArgument, where + ": member " + printable(path) + ": " + why);
-    }
-    if (normal != path) {
-      return makeError(Errc::kInvalidArgument, where + ": member " + printable(path) +
-                                                   ": path is not in normal form (" +
-                                                   printable(normal) + ")");
-    }
+    if (auto st = checkMemberPath(where, path); !st) return st;
   }
 
   WriteArchivePtr writer(archive_write_new());
@@ -346,41 +390,14 @@ Status writeArchiveImpl(const fs::path& archive_path,
   auto fail = [&](const std::string& what) {
     return makeError(Errc::kIo, where + ": " + what + ": " + archiveMessage(a));
   };
-  if (archive_write_set_format_pax_restricted(a) != ARCHIVE_OK) return fail("tar format");
-  // Paths are written as their bytes (UTF-8 by convention), independent of the process locale.
-  if (archive_write_set_format_option(a, "pax", "hdrcharset", "BINARY") != ARCHIVE_OK) {
-    return fail("pax options");
-  }
-  if (archive_write_add_filter_gzip(a) != ARCHIVE_OK) return fail("gzip filter");
-  // No timestamp in the gzip header, so the same members always give the same bytes.
-  if (archive_write_set_filter_option(a, "gzip", "timestamp", nullptr) != ARCHIVE_OK) {
-    return fail("gzip options");
-  }
-  if (archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK) return fail("block size");
+  if (auto step = configureWriter(a)) return fail(*step);
   MemorySink sink;
   if (archive_write_open(a, &sink, nullptr, writeToMemory, nullptr) != ARCHIVE_OK) {
     return fail("cannot start archive");
   }
 
   for (const auto& [path, data] : files) {  // std::map: already sorted by path
-    ArchiveEntryPtr entry(archive_entry_new());
-    if (!entry) return makeError(Errc::kInternal, where + ": cannot allocate an archive entry");
-    archive_entry_set_pathname(entry.get(), path.c_str());
-    archive_entry_set_filetype(entry.get(), AE_IFREG);
-    archive_entry_set_perm(entry.get(), 0600);
-    archive_entry_set_size(entry.get(), static_cast<la_int64_t>(data.size()));
-    archive_entry_set_mtime(entry.get(), 0, 0);
-    archive_entry_set_uid(entry.get(), 0);
-    archive_entry_set_gid(entry.get(), 0);
-    if (archive_write_header(a, entry.get()) != ARCHIVE_OK)
-      return fail("member " + printable(path));
-    std::size_t offset = 0;
-    while (offset < data.size()) {
-      const la_ssize_t n = archive_write_data(a, data.data() + offset, data.size() - offset);
-      if (n <= 0) return fail("member " + printable(path));
-      offset += static_cast<std::size_t>(n);
-    }
-    if (archive_write_finish_entry(a) != ARCHIVE_OK) return fail("member " + printable(path));
+    if (!writeMember(a, path, data)) return fail("member " + printable(path));
   }
   if (archive_write_close(a) != ARCHIVE_OK) return fail("cannot finish archive");
   writer.reset();
@@ -424,46 +441,12 @@ Status writeArchiveStreamingImpl(const fs::path& archive_path, const ArchiveProd
   auto fail = [&](const std::string& what) {
     return makeError(Errc::kIo, where + ": " + what + ": " + archiveMessage(a));
   };
-  if (archive_write_set_format_pax_restricted(a) != ARCHIVE_OK) return fail("tar format");
-  if (archive_write_set_format_option(a, "pax", "hdrcharset", "BINARY") != ARCHIVE_OK) {
-    return fail("pax options");
-  }
-  if (archive_write_add_filter_gzip(a) != ARCHIVE_OK) return fail("gzip filter");
-  if (archive_write_set_filter_option(a, "gzip", "timestamp", nullptr) != ARCHIVE_OK) {
-    return fail("gzip options");
-  }
-  if (archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK) return fail("block size");
+  if (auto step = configureWriter(a)) return fail(*step);
   if (archive_write_open_fd(a, tmp.fd) != ARCHIVE_OK) return fail("cannot start archive");
 
   auto add = [&](const std::string& path, std::string_view data) -> Status {
-    std::string why;
-    const std::string normal = normaliseMemberPath(path, false, why);
-    if (normal.empty()) {
-      return makeError(Errc::kInvalidArgument, where + ": member " + printable(path) + ": " + why);
-    }
-    if (normal != path) {
-      return makeError(Errc::kInvalidArgument, where + ": member " + printable(path) +
-                                                   ": path is not in normal form (" +
-                                                   printable(normal) + ")");
-    }
-    ArchiveEntryPtr entry(archive_entry_new());
-    if (!entry) return makeError(Errc::kInternal, where + ": cannot allocate an archive entry");
-    archive_entry_set_pathname(entry.get(), path.c_str());
-    archive_entry_set_filetype(entry.get(), AE_IFREG);
-    archive_entry_set_perm(entry.get(), 0600);
-    archive_entry_set_size(entry.get(), static_cast<la_int64_t>(data.size()));
-    archive_entry_set_mtime(entry.get(), 0, 0);
-    archive_entry_set_uid(entry.get(), 0);
-    archive_entry_set_gid(entry.get(), 0);
-    if (archive_write_header(a, entry.get()) != ARCHIVE_OK)
-      return fail("member " + printable(path));
-    std::size_t offset = 0;
-    while (offset < data.size()) {
-      const la_ssize_t n = archive_write_data(a, data.data() + offset, data.size() - offset);
-      if (n <= 0) return fail("member " + printable(path));
-      offset += static_cast<std::size_t>(n);
-    }
-    if (archive_write_finish_entry(a) != ARCHIVE_OK) return fail("member " + printable(path));
+    if (auto st = checkMemberPath(where, path); !st) return st;
+    if (!writeMember(a, path, data)) return fail("member " + printable(path));
     return okStatus();
   };
   if (auto s = produce(add); !s) return s;
