@@ -14,9 +14,11 @@ function(kpatrol_apply_sanitizers target)
     # maybe-uninitialized warnings inside libstdc++'s <regex> (_NFA::_M_insert_subexpr_end);
     # GCC documents that sanitizer instrumentation can cause such spurious warnings. The
     # normal build keeps the warning (and -Werror); the sanitizer checks the real thing at run time.
+    # (GCC only: clang, the fuzz preset's compiler, has no such option and rejects it.)
     target_compile_options(${target} INTERFACE -fsanitize=address,undefined
                                                -fno-sanitize-recover=undefined
-                                               -fno-omit-frame-pointer -Wno-maybe-uninitialized)
+                                               -fno-omit-frame-pointer
+                                               $<$<CXX_COMPILER_ID:GNU>:-Wno-maybe-uninitialized>)
     target_link_options(${target} INTERFACE -fsanitize=address,undefined)
   elseif(KPATROL_ENABLE_TSAN)
     target_compile_options(${target} INTERFACE -fsanitize=thread -fno-omit-frame-pointer)
