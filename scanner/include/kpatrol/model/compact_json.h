@@ -102,8 +102,10 @@ class JsonView {
   std::uint64_t getUint() const noexcept { return node_->u; }
   double getDouble() const noexcept { return node_->d; }
   std::string_view getString() const noexcept { return {node_->s, node_->len()}; }
-  /// The string, or "" for any other type.
-  std::string_view stringOr() const noexcept { return is_string() ? getString() : ""; }
+  /// The string, or "" for any other type or an absent value.
+  std::string_view stringOr() const noexcept {
+    return valid() && is_string() ? getString() : "";
+  }
 
   /// Identity of the value (stable while the store lives): for caches.
   const void* identity() const noexcept { return node_; }
