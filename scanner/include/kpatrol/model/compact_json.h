@@ -103,9 +103,7 @@ class JsonView {
   double getDouble() const noexcept { return node_->d; }
   std::string_view getString() const noexcept { return {node_->s, node_->len()}; }
   /// The string, or "" for any other type or an absent value.
-  std::string_view stringOr() const noexcept {
-    return valid() && is_string() ? getString() : "";
-  }
+  std::string_view stringOr() const noexcept { return valid() && is_string() ? getString() : ""; }
 
   /// Identity of the value (stable while the store lives): for caches.
   const void* identity() const noexcept { return node_; }
