@@ -144,10 +144,9 @@ Result<PageInfo> parseListPage(std::string_view body, const std::string& url,
     }
   }
   if (list_items.is_null()) return info;
-  std::string kind(page.find("kind") ? page.find("kind").stringOr() : "");
+  std::string kind(page.find("kind").stringOr());
   if (kind.ends_with("List")) kind.resize(kind.size() - 4);
-  const std::string_view api_version =
-      page.find("apiVersion") ? page.find("apiVersion").stringOr() : "";
+  const std::string_view api_version = page.find("apiVersion").stringOr();
   JsonView kind_value, api_version_value;  // made once per page, when an item needs them
   for (std::size_t i = 0; i < list_items.size(); ++i) {
     JsonView item = list_items[i];
