@@ -8,6 +8,8 @@
 #include <optional>
 #include <sstream>
 
+#include "kpatrol/model/json_get.h"
+
 namespace kpatrol::app {
 namespace {
 
@@ -185,7 +187,7 @@ Result<NodeFactsDoc> parseNodeFactsLog(const std::string& log) {
     last = line;
     if (line.front() != '{' || line.find("KpatrolNodeFacts") == std::string::npos) continue;
     auto doc = model::Json::parse(line, nullptr, false);
-    if (!doc.is_object() || doc.value("kind", "") != "KpatrolNodeFacts") continue;
+    if (!doc.is_object() || model::stringAt(doc, {"kind"}) != "KpatrolNodeFacts") continue;
     const auto nodes = doc.find("nodes");
     if (nodes == doc.end() || !nodes->is_object()) continue;
     NodeFactsDoc out;

@@ -16,6 +16,7 @@
 #include "app.h"
 #include "kpatrol/collect/api_client.h"
 #include "kpatrol/collect/ssh_targets.h"
+#include "kpatrol/model/json_get.h"
 #include "node_jobs.h"
 
 namespace kpatrol::app {
@@ -117,7 +118,7 @@ void Flow::cleanLeftovers() {
   auto doc = model::Json::parse(r->body, nullptr, false);
   if (!doc.is_object() || !doc.contains("items") || !doc["items"].is_array()) return;
   for (const auto& job : doc["items"]) {
-    const std::string name = job["metadata"].value("name", std::string());
+    const std::string name = model::stringAt(job, {"metadata", "name"});
     if (name.empty()) continue;
     spdlog::info("removing leftover node-collection Job {}/{} (an earlier run did not finish)", ns_,
                  name);
@@ -179,7 +180,7 @@ std::optional<model::Json> Flow::podOf(const std::string& job) {
 }
 
 Result<std::string> Flow::logOf(const model::Json& pod) {
-  const std::string name = pod["metadata"].value("name", std::string());
+  const std::string name = model::stringAt(pod, {"metadata", "name"});
   auto r = client_.get("/api/v1/namespaces/" + queryEscape(ns_) + "/pods/" + queryEscape(name) +
                            "/log?container=collect",
                        deadline());
@@ -235,9 +236,9 @@ void Flow::finish(const Active& a, const model::Json& job) {
   result_.nodes[a.node] = std::move(*it);
   for (const auto& e : facts->errors) {
     if (!e.is_object()) continue;
-    result_.errors.push_back({e.value("subject", "node/" + a.node), e.value("fact", "*"),
-                              e.value("source", std::string(kSource)),
-                              e.value("message", std::string())});
+    result_.errors.push_back(
+        {model::stringAt(e, {"subject"}, "node/" + a.node), model::stringAt(e, {"fact"}, "*"),
+         model::stringAt(e, {"source"}, std::string(kSource)), model::stringAt(e, {"message"})});
   }
   spdlog::info("node {}: facts collected by Job {}/{}", a.node, ns_, a.job);
 }
@@ -286,7 +287,7 @@ NodeJobResult Flow::run(const std::vector<Target>& targets) {
       auto doc = model::Json::parse(r->body, nullptr, false);
       if (doc.is_object() && doc.contains("items") && doc["items"].is_array()) {
         listed = true;
-        for (auto& j : doc["items"]) jobs[j["metadata"].value("name", std::string())] = j;
+        for (auto& j : doc["items"]) jobs[model::stringAt(j, {"metadata", "name"})] = j;
       }
     } else {
       spdlog::warn("listing the node-collection Jobs of run {}: {}", run_,

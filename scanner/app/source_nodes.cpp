@@ -7,6 +7,7 @@
 #include "app.h"
 #include "kpatrol/collect/node_probe.h"
 #include "kpatrol/collect/ssh_collector.h"
+#include "kpatrol/model/json_get.h"
 #include "native_plugins.h"
 #include "node_jobs.h"
 #include "plugin_probes.h"
@@ -176,8 +177,8 @@ void mergeNodeResults(model::Json& doc, model::Json&& nodes,
   // read the kubelet's config file; or the other way round) no longer explains anything.
   model::Json kept = model::Json::array();
   for (auto& e : doc["errors"]) {
-    const std::string subject = e.value("subject", std::string());
-    const std::string fact = e.value("fact", std::string());
+    const std::string subject = model::stringAt(e, {"subject"});
+    const std::string fact = model::stringAt(e, {"fact"});
     if (subject.starts_with("node/") && fact != "*") {
       const auto n = doc["nodes"].find(subject.substr(5));
       if (n != doc["nodes"].end() && hasFact(*n, fact)) continue;
@@ -280,7 +281,7 @@ int runCollectNode(const CollectNodeOptions& opt) {
   }
   std::size_t unreachable = 0;
   for (const auto& e : doc["errors"]) {
-    if (e.value("fact", "") == "*") ++unreachable;
+    if (model::stringAt(e, {"fact"}) == "*") ++unreachable;
   }
   const std::size_t collected = doc["nodes"].size();
   if (opt.out == "-") {

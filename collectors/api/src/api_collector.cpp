@@ -19,6 +19,7 @@
 #include "flavour.h"
 #include "http_client.h"
 #include "kpatrol/core/time.h"
+#include "kpatrol/model/json_get.h"
 #include "kubeconfig.h"
 #include "list_page.h"
 
@@ -304,8 +305,7 @@ Result<model::SnapshotDraft> collectApi(const ApiCollectOptions& options) {
     auto r = api::fetch(**conn0, creds, "/api/v1/namespaces/kube-system", discovery_fo);
     if (r && r->status == 200) {
       auto ks = nlohmann::json::parse(r->body, nullptr, false);
-      if (ks.is_object() && ks.contains("metadata") && ks["metadata"].is_object())
-        uid = ks["metadata"].value("uid", std::string());
+      uid = model::stringAt(ks, {"metadata", "uid"});
     }
   }
 
@@ -320,8 +320,9 @@ Result<model::SnapshotDraft> collectApi(const ApiCollectOptions& options) {
     std::vector<std::string> names;
     for (const auto& n : *node_list) {
       // Virtual nodes (ECI) have no kubelet: nothing to read, and nothing missing either.
-      if (n.contains("metadata") && !api::isVirtualNode(n))
-        names.push_back(n["metadata"].value("name", std::string()));
+      if (std::string name = model::stringAt(n, {"metadata", "name"});
+          !name.empty() && !api::isVirtualNode(n))
+        names.push_back(std::move(name));
     }
     std::vector<Result<model::Json>> configs(names.size(), makeError(Errc::kInternal, ""));
     FetchOptions cfo = fo;

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kpatrol/core/time.h"
+#include "kpatrol/model/json_get.h"
 
 extern char** environ;  // NOLINT: POSIX
 
@@ -148,14 +149,14 @@ Result<ExecCredential> parseExecCredential(std::string_view text, const std::str
                                        " printed something that is not an ExecCredential "
                                        "JSON object on stdout");
   }
-  const std::string got_version = doc.value("apiVersion", "");
+  const std::string got_version = model::stringAt(doc, {"apiVersion"});
   if (got_version != api_version) {
     return makeError(Errc::kParse, who_text + " returned apiVersion \"" + got_version +
                                        "\", the kubeconfig asks for \"" + api_version + "\"");
   }
-  if (doc.value("kind", "") != "ExecCredential") {
-    return makeError(Errc::kParse, who_text + " returned kind \"" + doc.value("kind", "") +
-                                       "\", expected ExecCredential");
+  if (const std::string kind = model::stringAt(doc, {"kind"}); kind != "ExecCredential") {
+    return makeError(Errc::kParse,
+                     who_text + " returned kind \"" + kind + "\", expected ExecCredential");
   }
   const auto status = doc.find("status");
   if (status == doc.end() || !status->is_object()) {

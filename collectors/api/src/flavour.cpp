@@ -3,6 +3,8 @@
 
 #include <cctype>
 
+#include "kpatrol/model/json_get.h"
+
 namespace kpatrol::collect::api {
 namespace {
 
@@ -24,10 +26,7 @@ bool looksLikeRegionPrefix(const std::string& s) {
 }
 
 const model::Json* member(const model::Json& obj, const char* a, const char* b) {
-  auto i = obj.find(a);
-  if (i == obj.end() || !i->is_object()) return nullptr;
-  auto j = i->find(b);
-  return j == i->end() ? nullptr : &*j;
+  return model::memberAt(obj, {a, b});
 }
 
 }  // namespace
@@ -74,13 +73,12 @@ std::string detectFlavour(const std::string& git_version, const model::Json* nod
 bool isVirtualNode(const model::Json& node) {
   if (!node.is_object()) return false;
   if (const auto* labels = member(node, "metadata", "labels"); labels && labels->is_object()) {
-    if (labels->value("type", std::string()) == "virtual-kubelet") return true;
-    if (labels->value("alibabacloud.com/virtual-node", std::string()) == "true") return true;
+    if (model::stringAt(*labels, {"type"}) == "virtual-kubelet") return true;
+    if (model::stringAt(*labels, {"alibabacloud.com/virtual-node"}) == "true") return true;
   }
   if (const auto* taints = member(node, "spec", "taints"); taints && taints->is_array()) {
     for (const auto& t : *taints) {
-      if (t.is_object() && t.value("key", std::string()).starts_with("virtual-kubelet.io/"))
-        return true;
+      if (model::stringAt(t, {"key"}).starts_with("virtual-kubelet.io/")) return true;
     }
   }
   return false;

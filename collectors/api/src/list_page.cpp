@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "list_page.h"
 
+#include "kpatrol/model/json_get.h"
 namespace kpatrol::collect::api {
 namespace {
 
@@ -50,11 +51,11 @@ Result<PageInfo> parseReducedPage(std::string_view body, const std::string& url,
   auto list_items = page.find("items");
   if (list_items == page.end() || !(list_items->is_array() || list_items->is_null())) {
     return makeError(Errc::kParse, "the response from " + url + " has no \"items\" list (kind \"" +
-                                       page.value("kind", std::string()) + "\")");
+                                       model::stringAt(page, {"kind"}) + "\")");
   }
-  std::string kind = page.value("kind", std::string());
+  std::string kind = model::stringAt(page, {"kind"});
   if (kind.ends_with("List")) kind.resize(kind.size() - 4);
-  const std::string api_version = page.value("apiVersion", std::string());
+  const std::string api_version = model::stringAt(page, {"apiVersion"});
   PageInfo info;
   if (auto m = page.find("metadata"); m != page.end() && m->is_object()) {
     if (auto c = m->find("continue"); c != m->end() && c->is_string()) {

@@ -10,6 +10,7 @@
 #include "kpatrol/collect/probe_parsers.h"
 #include "kpatrol/core/embedded.h"
 #include "kpatrol/core/yaml_json.h"
+#include "kpatrol/model/json_get.h"
 #include "text.h"
 
 namespace kpatrol {
@@ -325,7 +326,7 @@ struct Assembler {
         }
       }
       if (!dropins.empty()) {
-        k["config_dir"] = flags.value("config-dir", "");
+        k["config_dir"] = model::stringAt(flags, {"config-dir"});
         k["dropins"] = dropins;
       }
       if (flags.contains("config") && !config && !k.contains("config_path")) {

@@ -6,24 +6,16 @@
 #include <set>
 
 #include "kpatrol/collect/ssh_targets.h"
+#include "kpatrol/model/json_get.h"
 
 namespace kpatrol::collect {
 namespace {
 
 const model::Json* member(const model::Json& obj, const char* key) {
-  if (!obj.is_object()) return nullptr;
-  auto it = obj.find(key);
-  return it == obj.end() ? nullptr : &*it;
+  return model::memberAt(obj, {key});
 }
 
-std::string stringAt(const model::Json& obj, std::initializer_list<const char*> path) {
-  const model::Json* cur = &obj;
-  for (const char* key : path) {
-    cur = member(*cur, key);
-    if (cur == nullptr) return {};
-  }
-  return cur->is_string() ? cur->get<std::string>() : std::string();
-}
+using model::stringAt;
 
 std::string expandHome(const std::string& path) {
   if (path.rfind("~/", 0) == 0) {

@@ -5,6 +5,7 @@
 
 #include "kpatrol/core/yaml_json.h"
 #include "kpatrol/engine/evaluator.h"
+#include "kpatrol/model/json_get.h"
 #include "kpatrol/model/snapshot.h"
 
 namespace kpatrol::engine {
@@ -24,7 +25,7 @@ RuleTestResult runCase(const RuleSet& rules, const RuleMeta& rule, const model::
     return r;
   };
   if (!tc.is_object()) return fail("a case must be a mapping");
-  const std::string expect = tc.value("expect", "");
+  const std::string expect = model::stringAt(tc, {"expect"});
   const bool expect_skip = expect == "skip";  // applies() must exclude the subject
   const auto expected = model::parseStatus(expect);
   if (!expected && !expect_skip) {
@@ -55,7 +56,7 @@ RuleTestResult runCase(const RuleSet& rules, const RuleMeta& rule, const model::
     for (auto& f : batch) findings.push_back(std::move(f));
   });
   if (!stats) return fail(stats.error().message);
-  const std::string subject = tc.value("subject", "");
+  const std::string subject = model::stringAt(tc, {"subject"});
   if (!subject.empty()) {
     const auto subjects = (*snap)->subjects(rule.scope);
     const bool exists = std::any_of(subjects.begin(), subjects.end(),
@@ -84,7 +85,7 @@ RuleTestResult runCase(const RuleSet& rules, const RuleMeta& rule, const model::
   } else if (findings.empty()) {
     return fail("the rule produced no finding for this snapshot");
   }
-  const std::string message = tc.value("message", "");
+  const std::string message = model::stringAt(tc, {"message"});
   for (const auto& f : findings) {
     if (f.status != *expected) {
       return fail(f.subject + ": expected " + expect + ", got " + model::statusName(f.status) +
@@ -148,7 +149,7 @@ RuleTestReport runRuleTests(const RuleSet& rules, const std::vector<std::string>
     for (std::size_t i = 0; i < cases.size(); ++i) {
       const auto& tc = cases[i];
       if (tc.is_object()) {
-        const std::string expect = tc.value("expect", "");
+        const std::string expect = model::stringAt(tc, {"expect"});
         has_pass = has_pass || expect == "pass";
         has_fail = has_fail || expect == "fail" || expect == "warn";
       }
