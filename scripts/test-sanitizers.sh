@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Runs kpatrol's tests under the sanitizers and libFuzzer, after the normal suite (CI):
-#   asan  the suite built with ASan+UBSan (CMake preset asan, build-asan/), every test but the
-#         container image build, the benchmarks and the format check (not compiled code);
+#   asan  the whole suite built by clang with ASan+UBSan (CMake preset asan, build-asan/): every
+#         test but the container image build and the format check (no compiled code of ours);
 #   tsan  ThreadSanitizer (preset tsan, build-tsan/) on the concurrent parts: the evaluator
 #         (unit_engine but its two endless-Lua-loop cases, see run_tsan), SSH fan-out
 #         (unit_ssh, e2e_ssh) and the API client (unit_api_client, e2e_api_client);
-#   fuzz  every libFuzzer target (preset fuzz, clang, build-fuzz/) for KPATROL_FUZZ_SECONDS
-#         (default 20) from its seed corpus and regressions.
+#   fuzz  every libFuzzer target for KPATROL_FUZZ_SECONDS (default 20) from its seed corpus and
+#         regressions. The targets live in the same ASan+UBSan build (build-asan/), so after
+#         `asan` this part compiles nothing.
 # Usage: scripts/test-sanitizers.sh [asan] [tsan] [fuzz]   (no argument: all three)
 # Each part prints its wall time. test/sanitizers/README.md: what was run, figures, findings.
 # A sanitizer report, a fuzzer crash or a failing test fails it.
@@ -38,7 +39,7 @@ timed() {
 run_asan() {
   cmake --preset asan "${launcher[@]}" >/dev/null
   cmake --build build-asan -j"$jobs"
-  ctest --test-dir build-asan --output-on-failure -j"$jobs" \
+  ctest --test-dir build-asan --output-on-failure -j"$jobs" -LE fuzz \
     -E '^(image_build_smoke|lint_format)$'
 }
 
@@ -57,9 +58,9 @@ run_tsan() {
 }
 
 run_fuzz() {
-  cmake --preset fuzz "${launcher[@]}" >/dev/null
-  cmake --build build-fuzz -j"$jobs" --target fuzz_all
-  ctest --test-dir build-fuzz --output-on-failure -L fuzz -j"$jobs"
+  cmake --preset asan "${launcher[@]}" >/dev/null
+  cmake --build build-asan -j"$jobs" --target fuzz_all
+  ctest --test-dir build-asan --output-on-failure -L fuzz -j"$jobs"
 }
 
 for part in "${parts[@]}"; do

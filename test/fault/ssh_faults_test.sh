@@ -108,7 +108,7 @@ inventory "$T/faulty.yaml" faulty
 scan() {
   local start=$SECONDS
   timeout 600 "$KPATROL" --db "$T/$1.db" --out "$T/$1-reports" scan --manifests "$T/manifests" \
-    --ssh-inventory "$T/$1.yaml" --ssh-known-hosts "$KH" --ssh-root "$T/root" --ssh-timeout 5 --ssh-command-timeout 30 \
+    --ssh-inventory "$T/$1.yaml" --ssh-known-hosts "$KH" --ssh-root "$T/root" --ssh-timeout 15 --ssh-command-timeout 30 \
     --quiet >"$T/$1.out" 2>"$T/$1.err"
   RC=$?
   SECS=$((SECONDS - start))

@@ -38,6 +38,8 @@ Result<std::vector<Document>> parseJson(const std::string& text, const std::stri
     if (auto colon = what.find("syntax error"); colon != std::string::npos)
       what = what.substr(colon);
     return makeError(Errc::kParse, origin + ":" + std::to_string(line) + ": invalid JSON: " + what);
+  } catch (const model::Json::exception& e) {  // out_of_range: a number like 8e581286
+    return makeError(Errc::kParse, origin + ": invalid JSON: " + e.what());
   }
 }
 

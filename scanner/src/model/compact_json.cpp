@@ -409,7 +409,7 @@ Result<JsonView> JsonBuilder::parsePadded(const void* padded_ptr, std::string_vi
   // names the error. Nodes already appended for a failed attempt stay unused.
   try {
     return add(Json::parse(text), trim);
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {  // parse_error; out_of_range for a number like 8e581286
     return makeError(Errc::kParse, where + ": malformed JSON: " + e.what());
   }
 }

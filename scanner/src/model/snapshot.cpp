@@ -22,7 +22,7 @@ std::string str(const Json& j, const char* key) {
 Result<Json> parseJson(const std::string& text, const std::string& where) {
   try {
     return Json::parse(text);
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {  // parse_error; out_of_range for a number like 8e581286
     return makeError(Errc::kParse, where + ": malformed JSON: " + e.what());
   }
 }
