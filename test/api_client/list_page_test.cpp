@@ -133,9 +133,9 @@ TEST_CASE("flavour detection") {
   const model::Json dedicated = {node("cn-beijing.192.168.0.1", "node-role.kubernetes.io/master"),
                                  node("cn-beijing.192.168.0.2", "")};
   CHECK(detectFlavour("v1.26.3-aliyun.1", &dedicated, nullptr) == "ack-dedicated");
-  const model::Json labelled = {node("i-abc", "alibabacloud.com/nodepool-id")};
+  const model::Json labelled = model::Json::array({node("i-abc", "alibabacloud.com/nodepool-id")});
   CHECK(detectFlavour("v1.30.1", &labelled, nullptr) == "ack-managed");
-  const model::Json plain = {node("ip-10-0-0-1.ec2.internal", "")};
+  const model::Json plain = model::Json::array({node("ip-10-0-0-1.ec2.internal", "")});
   CHECK(detectFlavour("v1.29.0-eks-1", &plain, nullptr) == "unknown");
   const model::Json cms = {
       {{"metadata", {{"name", "kubeadm-config"}, {"namespace", "kube-system"}}}}};

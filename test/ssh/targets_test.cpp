@@ -28,7 +28,7 @@ Json addr(const char* type, const char* address) {
 TEST_CASE("targets: addresses from Node objects, InternalIP first") {
   Json list = {{"kind", "List"},
                {"items",
-                {node("w2", {addr("Hostname", "w2.local")}),
+                {node("w2", Json::array({addr("Hostname", "w2.local")})),
                  node("w1", {addr("Hostname", "w1.local"), addr("InternalIP", "10.0.0.11")}),
                  node("w3", Json::array())}}};
   auto t = deriveTargets(&list, nullptr, {});
@@ -55,8 +55,8 @@ nodes:
 )",
                             "inv.yaml");
   REQUIRE(inv.ok());
-  Json nodes = Json::array({node("w1", {addr("InternalIP", "10.0.0.11")}),
-                            node("w2", {addr("InternalIP", "10.0.0.12")})});
+  Json nodes = Json::array({node("w1", Json::array({addr("InternalIP", "10.0.0.11")})),
+                            node("w2", Json::array({addr("InternalIP", "10.0.0.12")}))});
   TargetOverrides cli;
   cli.port = 2022;
   ::setenv("HOME", "/home/tester", 1);
@@ -109,7 +109,7 @@ TEST_CASE("targets: virtual-kubelet (ECI) and Windows nodes are recognised and n
                {"effect", "NoSchedule"}}}}}),
       node("vk-provider", Json::array(), Json::object(), {{"providerID", "vk://eci"}}),
       node("win", Json::array(), {{"kubernetes.io/os", "windows"}}),
-      node("linux", {addr("InternalIP", "10.0.0.1")}, {{"kubernetes.io/os", "linux"}}),
+      node("linux", Json::array({addr("InternalIP", "10.0.0.1")}), {{"kubernetes.io/os", "linux"}}),
   });
   Json win2 = node("win2", Json::array());
   win2["status"]["nodeInfo"]["operatingSystem"] = "windows";

@@ -15,7 +15,9 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <mutex>
+#include <string_view>
 #include <vector>
 
 #include <spdlog/spdlog.h>
@@ -151,9 +153,32 @@ constexpr const char* kCipherPreference =
     "aes192-ctr,aes256-ctr,aes256-cbc,rijndael-cbc@lysator.liu.se,aes192-cbc,aes128-cbc,"
     "blowfish-cbc,arcfour128,arcfour,cast128-cbc,3des-cbc";
 
-// Sets a preference list, keeping libssh2's own when it knows none of the names.
+// Sets a preference list of the names this libssh2 supports, keeping libssh2's own when it
+// supports none. Unsupported names are dropped here, not by libssh2: before 1.11 it removes them
+// from the list with an overlapping memcpy (libssh2 issue #611, fixed in 1.11 by PR #1000;
+// Debian 12 ships 1.10), which AddressSanitizer reports and which is undefined behaviour.
 void preferMethods(LIBSSH2_SESSION* session, int type, const char* list) {
-  if (libssh2_session_method_pref(session, type, list) != 0) {
+  const char** algs = nullptr;
+  const int count = libssh2_session_supported_algs(session, type, &algs);
+  const auto free_algs = [session](const char** a) {
+    libssh2_free(session, static_cast<void*>(a));
+  };
+  const std::unique_ptr<const char*, decltype(free_algs)> owned(count > 0 ? algs : nullptr,
+                                                                free_algs);
+  std::string kept;
+  for (std::string_view rest = list; !rest.empty();) {
+    const auto comma = rest.find(',');
+    const std::string_view name = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    for (int i = 0; i < count; ++i) {
+      if (name == algs[i]) {
+        kept += kept.empty() ? "" : ",";
+        kept += name;
+        break;
+      }
+    }
+  }
+  if (kept.empty() || libssh2_session_method_pref(session, type, kept.c_str()) != 0) {
     spdlog::debug("ssh: libssh2 kept its default methods for type {} ({})", type, list);
   }
 }
