@@ -40,7 +40,12 @@ run_asan() {
   cmake --preset asan "${launcher[@]}" >/dev/null
   cmake --build build-asan -j"$jobs"
   ctest --test-dir build-asan --output-on-failure -j"$jobs" -LE fuzz \
-    -E '^(image_build_smoke|lint_format)$'
+    -E '^(image_build_smoke|lint_format|e2e_ssh)$'
+  # e2e_ssh logs in with RSA key files, for which Debian's libssh2 1.10 leaks a BIGNUM: its
+  # suppression (lsan.supp) matches only on stacks unwound the slow way (libcrypto has no frame
+  # pointers). Slow unwinding costs every malloc, so only this test runs with it.
+  ASAN_OPTIONS=$ASAN_OPTIONS:fast_unwind_on_malloc=0 \
+    ctest --test-dir build-asan --output-on-failure -R '^e2e_ssh$'
 }
 
 run_tsan() {

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -573,7 +574,10 @@ Status Connection::authenticate(const SshEndpoint& ep, const std::string& key,
 
 Result<ExecOutput> Connection::exec(const std::string& command, std::size_t max_out,
                                     Deadline deadline) {
-  const double t = std::chrono::duration<double>(deadline - Clock::now()).count();
+  // The time allowed, for messages: to a tenth of a second, since the caller made the deadline
+  // a moment ago (a slow build would say "5.99999s" for --ssh-command-timeout 6).
+  const double t =
+      std::round(std::chrono::duration<double>(deadline - Clock::now()).count() * 10) / 10;
   LIBSSH2_CHANNEL* raw = nullptr;
   for (;;) {
     raw = libssh2_channel_open_session(session_);
