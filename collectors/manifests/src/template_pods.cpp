@@ -5,6 +5,8 @@
 #include <string>
 #include <tuple>
 
+#include "kpatrol/model/json_get.h"
+
 namespace kpatrol::collect::manifests {
 namespace {
 
@@ -23,19 +25,11 @@ constexpr WorkloadKind kKinds[] = {{"deployments", "Deployment", false},
                                    {"cronjobs", "CronJob", true}};
 
 const Json* path(const Json& j, std::initializer_list<const char*> keys) {
-  const Json* cur = &j;
-  for (const char* k : keys) {
-    if (!cur->is_object()) return nullptr;
-    auto it = cur->find(k);
-    if (it == cur->end()) return nullptr;
-    cur = &*it;
-  }
-  return cur;
+  return model::memberAt(j, keys);
 }
 
 std::string str(const Json& j, std::initializer_list<const char*> keys) {
-  const Json* v = path(j, keys);
-  return v != nullptr && v->is_string() ? v->get<std::string>() : std::string();
+  return model::stringAt(j, keys);
 }
 
 }  // namespace
