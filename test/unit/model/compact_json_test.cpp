@@ -4,6 +4,7 @@
 #include <string>
 
 #include "kpatrol/model/compact_json.h"
+#include "kpatrol/model/json_get.h"
 
 using namespace kpatrol;
 using model::Json;
@@ -195,4 +196,32 @@ TEST_CASE("compact json: values composed from parsed ones share them and read ba
   REQUIRE(eo.ok());
   CHECK(ea->dump() == "[]");
   CHECK(eo->dump() == "{}");
+}
+
+TEST_CASE("json_get: members of untrusted JSON never throw") {
+  const Json page = Json::parse(
+      R"({"kind": ["not", "a", "string"], "apiVersion": "v1", "metadata": {"name": 7},
+          "items": null, "spec": "text"})");
+  // nlohmann's value() throws type_error here; stringAt gives the fallback.
+  CHECK_THROWS(page.value("kind", std::string()));
+  CHECK(model::stringAt(page, {"kind"}).empty());
+  CHECK(model::stringAt(page, {"kind"}, "List") == "List");
+  CHECK(model::stringAt(page, {"apiVersion"}) == "v1");
+  CHECK(model::stringAt(page, {"metadata", "name"}).empty());    // a number
+  CHECK(model::stringAt(page, {"spec", "containers"}).empty());  // through a string
+  CHECK(model::stringAt(page, {"absent", "deeper"}).empty());
+  CHECK(model::memberAt(page, {"items"}) != nullptr);
+  CHECK(model::memberAt(page, {"items"})->is_null());
+  CHECK(model::memberAt(page, {"metadata", "name"})->get<int>() == 7);
+  CHECK(model::memberAt(page, {"spec", "x"}) == nullptr);
+  CHECK(model::memberAt(Json::array({1}), {"a"}) == nullptr);  // not an object at the root
+  CHECK(model::memberAt(page, {}) == &page);
+}
+
+TEST_CASE("JsonBuilder: a number beyond double is a parse error, not an exception") {
+  JsonStore store;
+  JsonBuilder builder(store);
+  auto r = builder.parse(R"({"items": 8e581286})", "page", model::Trim::kNone);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().message.find("page: malformed JSON") != std::string::npos);
 }
