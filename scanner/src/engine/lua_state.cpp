@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The sandboxed lua_State: allocator cap, time budget, filtered libraries, private rule
 // environments, require() limited to rule libraries. See rules/README.md "The sandbox".
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
@@ -115,11 +116,22 @@ return readonly, globals, frozen_mt, loading_mt, base
 
 void hook(lua_State* L, lua_Debug* ar);
 
+void releaseBlock(LuaSandbox::Impl::Alloc& a, void* block, std::size_t size) noexcept {
+  if (a.pool->owns(block)) {
+    a.pool->release(block, size);
+  } else {
+    std::free(block);
+  }
+}
+
+// Lua's allocator: small blocks from the state's pool, larger ones (and small ones once the
+// pool's range is used up) from malloc. Lua passes the size of every block it frees or
+// resizes, which is what the pool and the cap's accounting rely on.
 void* allocate(void* ud, void* ptr, std::size_t osize, std::size_t nsize) noexcept {
   auto* a = static_cast<LuaSandbox::Impl::Alloc*>(ud);
   if (ptr == nullptr) osize = 0;  // Lua 5.4 passes a type tag in osize for new blocks
   if (nsize == 0) {
-    std::free(ptr);
+    if (ptr != nullptr) releaseBlock(*a, ptr, osize);
     a->used -= osize;
     return nullptr;
   }
@@ -130,8 +142,23 @@ void* allocate(void* ud, void* ptr, std::size_t osize, std::size_t nsize) noexce
     if (a->L != nullptr) lua_sethook(a->L, hook, LUA_MASKCOUNT, 1);
     return nullptr;
   }
-  void* block = std::realloc(ptr, nsize);
-  if (block != nullptr) a->used = a->used - osize + nsize;
+  void* block = nullptr;
+  const bool pooled = ptr != nullptr && a->pool->owns(ptr);
+  if (pooled && LuaPool::sameClass(osize, nsize)) {
+    block = a->pool->resizeInPlace(ptr, osize, nsize);
+  } else if (ptr != nullptr && !pooled && nsize > LuaPool::kMaxSmall) {
+    block = std::realloc(ptr, nsize);
+    if (block == nullptr) return nullptr;
+  } else {
+    if (nsize <= LuaPool::kMaxSmall) block = a->pool->allocate(nsize);
+    if (block == nullptr) block = std::malloc(nsize);
+    if (block == nullptr) return nullptr;
+    if (ptr != nullptr) {
+      std::memcpy(block, ptr, std::min(osize, nsize));
+      releaseBlock(*a, ptr, osize);
+    }
+  }
+  a->used = a->used - osize + nsize;
   return block;
 }
 
@@ -294,6 +321,9 @@ Result<std::unique_ptr<LuaSandbox>> LuaSandbox::create(const RuleSet& rules,
   impl->limits = limits;
   impl->rules = &rules;
   impl->alloc.limit = limits.memory_bytes;
+  // The pool's range is the cap (at most 1 GiB of address space): fragmentation between size
+  // classes can hold at most that much beyond what the cap counts.
+  impl->alloc.pool = std::make_unique<LuaPool>(std::min(limits.memory_bytes, std::size_t{1} << 30));
   lua_State* L = lua_newstate(allocate, &impl->alloc);
   if (L == nullptr) return makeError(Errc::kInternal, "cannot create a Lua state");
   impl->L = L;

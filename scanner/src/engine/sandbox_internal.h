@@ -5,10 +5,12 @@
 #include <lua.hpp>
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "kpatrol/engine/lua_sandbox.h"
+#include "lua_pool.h"
 #include "watchdog.h"
 
 namespace kpatrol::engine {
@@ -26,7 +28,8 @@ struct LuaSandbox::Impl {
     std::size_t used = 0;
     std::size_t limit = 0;
     bool exceeded = false;
-    lua_State* L = nullptr;  // to arm the hook once the cap is hit
+    lua_State* L = nullptr;         // to arm the hook once the cap is hit
+    std::unique_ptr<LuaPool> pool;  // small blocks (lua_pool.h); outlives lua_close
   };
   Alloc alloc;
   lua_State* L = nullptr;

@@ -153,6 +153,45 @@ TEST_CASE("sandbox: an infinite loop is stopped by the time budget, even inside 
   CHECK(elapsed < std::chrono::seconds(5));  // three budgets of 0.3 s, not a hang
 }
 
+TEST_CASE("sandbox: blocks of every size class, pooled and past the pool's range, stay intact") {
+  // Each round keeps 1,000 strings of one size class alive, checks them and drops them. The
+  // rounds carve about 130 MB from the state's small-block pool in all, while never holding
+  // more than ~2 MB: the pool's 8 MiB range is used up after a few rounds and the later
+  // rounds' blocks come from malloc, mixed with blocks the pool reuses.
+  engine::EvalOptions options = fastLimits();
+  options.limits.memory_bytes = std::size_t{8} << 20;
+  options.limits.call_timeout = std::chrono::milliseconds(20000);
+  auto findings = runRules(
+      {
+          {"churn.lua", ruleSource("t/churn", R"(
+            local total, bad = 0, 0
+            for len = 10, 2010, 16 do
+              local t = {}
+              for i = 1, 1000 do t[i] = string.rep("x", len) .. i end
+              for i = 1, 1000 do
+                local s = t[i]
+                if #s ~= len + #tostring(i) or s:sub(len + 1) ~= tostring(i) then bad = bad + 1 end
+                total = total + #s
+              end
+            end
+            return ctx.pass(total .. "/" .. bad)
+          )")},
+          {"zok.lua", ruleSource("t/zok",
+                                 "local t = {} for i = 1, 1000 do t[i] = {i} end "
+                                 "return ctx.pass(tostring(#t + t[1000][1]))")},
+      },
+      options);
+  // 126 rounds of 1,000 strings: sum of lengths 1000 * sum(10 + 16k) plus the digits.
+  std::size_t expected = 0;
+  for (std::size_t len = 10; len <= 2010; len += 16) {
+    for (std::size_t i = 1; i <= 1000; ++i) expected += len + std::to_string(i).size();
+  }
+  REQUIRE(findingFor(findings, "t/churn") != nullptr);
+  CHECK(findingFor(findings, "t/churn")->status == model::Status::kPass);
+  CHECK(findingFor(findings, "t/churn")->message == std::to_string(expected) + "/0");
+  CHECK(findingFor(findings, "t/zok")->message == "2000");
+}
+
 TEST_CASE("sandbox: a memory bomb is stopped by the cap, even inside pcall") {
   // A time budget far beyond what reaching the cap takes, so that a busy machine (the bomb
   // gets little CPU) still hits the memory cap first.
