@@ -27,9 +27,10 @@ test_packages=(
   chromium fonts-wqy-microhei
                           # the HTML report is checked in real headless Chromium (with a
                           # Chinese font, so screenshots of the zh report are readable)
-  openssh-server openssh-client time
+  openssh-server openssh-client time sudo
                           # SSH collection is tested against real sshd instances on 127.0.0.1
-                          # (time: the SSH benchmark's CPU figures)
+                          # (time: the SSH benchmark's CPU figures; sudo: the node that needs
+                          # sudo for root facts, whose `sudo -n` must ask for a password)
   valgrind                # the instruction-count regression check (test/perf)
   openssl curl            # tests generate CAs and certificates; curl checks the fixture server
   python3-yaml            # the dogfood test reads the RBAC verbs of the rendered deploy/ YAML
@@ -38,8 +39,8 @@ test_packages=(
   mmdebstrap umoci        # the container image is built and smoke-tested without a container
                           # engine (deploy/image/build-image.sh)
   clang-14 libclang-rt-14-dev
-                          # scripts/test-sanitizers.sh fuzz: libFuzzer targets (clang, with
-                          # the fuzzer and sanitizer runtimes); asan/tsan use GCC's runtimes
+                          # scripts/test-sanitizers.sh: the asan, tsan and fuzz builds (clang
+                          # 14, with its sanitizer and libFuzzer runtimes)
 )
 
 packages=("${build_packages[@]}")
