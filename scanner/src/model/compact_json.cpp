@@ -430,6 +430,16 @@ JsonView JsonView::find(std::string_view key) const noexcept {
   return {};
 }
 
+JsonView JsonView::findKeyId(std::uint32_t key_id) const noexcept {
+  if (node_ == nullptr || !is_object()) return {};
+  const Node* p = node_->first;
+  const Node* end = p + node_->len();
+  for (; p != end; ++p) {
+    if (p->key == key_id) return {store_, p};
+  }
+  return {};
+}
+
 Json JsonView::toJson() const {
   if (node_ == nullptr) return Json();
   switch (type()) {

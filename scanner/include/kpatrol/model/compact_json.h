@@ -95,6 +95,8 @@ class JsonView {
   std::string_view keyAt(std::size_t i) const noexcept;
   /// The member `key` of an object; absent if not an object or no such key.
   JsonView find(std::string_view key) const noexcept;
+  /// The member whose key has the interned id `key_id` in this view's store (JsonStore::keyId).
+  JsonView findKeyId(std::uint32_t key_id) const noexcept;
   bool contains(std::string_view key) const noexcept { return find(key).valid(); }
 
   bool getBool() const noexcept { return type() == JsonType::kTrue; }
