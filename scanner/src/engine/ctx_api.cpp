@@ -94,6 +94,7 @@ int ctxObjects(lua_State* L) {
   const char* plural = luaL_checkstring(L, 1);
   const auto& snap = snapshotOf(L);
   const model::JsonView list = snap.objects(plural);
+  implOf(L)->trace.rootJson(TraceOp::kObjects, plural, list);
   if (!list) {
     const std::string fact = std::string("objects.") + plural;
     if (const auto* e = snap.errorFor("cluster", fact)) {
@@ -106,7 +107,14 @@ int ctxObjects(lua_State* L) {
 }
 
 int ctxHasObjects(lua_State* L) {
-  lua_pushboolean(L, snapshotOf(L).objects(luaL_checkstring(L, 1)).valid());
+  const char* plural = luaL_checkstring(L, 1);
+  const bool has = snapshotOf(L).objects(plural).valid();
+  if (TraceRecorder& trace = implOf(L)->trace; trace.recording()) {
+    TraceValue v;
+    v.kind = has ? TraceValue::Kind::kTrue : TraceValue::Kind::kFalse;
+    trace.root(TraceOp::kHasObjects, plural, std::move(v), {});
+  }
+  lua_pushboolean(L, has);
   return 1;
 }
 
@@ -115,17 +123,17 @@ int ctxHasObjects(lua_State* L) {
 // ctx.objects("nodes") in Lua for every pod (150,000 pods x 5,000 nodes).
 int ctxNode(lua_State* L) {
   const std::string_view name = luaL_checkstring(L, 1);
-  for (const auto& subject : snapshotOf(L).subjects(model::Scope::kNode)) {
-    if (subject.name == name && subject.object) {
-      pushJson(L, subject.object);
-      return 1;
-    }
-  }
-  return pushNil(L);
+  const model::JsonView node = nodeObject(snapshotOf(L), name);
+  implOf(L)->trace.rootJson(TraceOp::kNode, name, node);
+  if (!node) return pushNil(L);
+  pushJson(L, node);
+  return 1;
 }
 
 int ctxNodeFacts(lua_State* L) {
-  const model::JsonView facts = snapshotOf(L).nodeFacts(luaL_checkstring(L, 1));
+  const char* name = luaL_checkstring(L, 1);
+  const model::JsonView facts = snapshotOf(L).nodeFacts(name);
+  implOf(L)->trace.rootJson(TraceOp::kNodeFacts, name, facts);
   if (!facts) return pushNil(L);
   pushJson(L, facts);
   return 1;
@@ -194,13 +202,14 @@ int ctxFlag(lua_State* L) {
   const model::JsonView v = toView(L, 1);
   std::vector<std::string> argv;
   if (v && v.is_object()) {
-    const model::JsonView it = v.find(name);
+    const model::JsonView it = tracedFind(L, v, name);
     if (!it) return pushNil(L);
     pushJson(L, it);
     return 1;
   }
   if (v && v.is_array()) {
-    for (std::size_t i = 0; i < v.size(); ++i) argv.emplace_back(v[i].stringOr());
+    const std::size_t n = tracedSize(L, v);
+    for (std::size_t i = 0; i < n; ++i) argv.emplace_back(tracedAt(L, v, i).stringOr());
   } else if (lua_istable(L, 1) && lua_rawlen(L, 1) > 0) {
     const auto n = static_cast<lua_Integer>(lua_rawlen(L, 1));
     for (lua_Integer i = 1; i <= n; ++i) {
@@ -262,13 +271,13 @@ int ctxEffective(lua_State* L) {
   const model::JsonView facts = toView(L, 6);
   model::JsonView comp;
   if (facts && facts.is_object()) {
-    const model::JsonView it = facts.find(component);
+    const model::JsonView it = tracedFind(L, facts, component);
     if (it && it.is_object()) comp = it;
   }
   if (comp && flag != nullptr) {
-    const model::JsonView args = comp.find("args");
+    const model::JsonView args = tracedFind(L, comp, "args");
     if (args && args.is_object()) {
-      const model::JsonView f = args.find(flag);
+      const model::JsonView f = tracedFind(L, args, flag);
       if (f && !f.is_null()) {
         if (f.is_string()) {
           pushFlagValue(L, std::string(f.getString()));
@@ -281,7 +290,7 @@ int ctxEffective(lua_State* L) {
     }
   }
   if (comp && config_path != nullptr) {
-    const model::JsonView cfg = comp.find("config");
+    const model::JsonView cfg = tracedFind(L, comp, "config");
     if (cfg && cfg.is_object()) {
       model::JsonView cur = cfg;
       std::string_view path(config_path);
@@ -291,7 +300,7 @@ int ctxEffective(lua_State* L) {
           cur = {};
           break;
         }
-        cur = cur.find(path.substr(0, dot));
+        cur = tracedFind(L, cur, path.substr(0, dot));
         path = dot == std::string_view::npos ? std::string_view() : path.substr(dot + 1);
       }
       if (cur && !cur.is_null()) {
@@ -315,13 +324,14 @@ int ctxContainers(lua_State* L) {
   lua_newtable(L);
   if (!obj || !obj.is_object()) return 1;
   model::JsonView spec = obj;
-  if (const model::JsonView s = obj.find("spec"); s && s.is_object()) spec = s;
+  if (const model::JsonView s = tracedFind(L, obj, "spec"); s && s.is_object()) spec = s;
   lua_Integer n = 1;
   for (const char* field : {"initContainers", "containers", "ephemeralContainers"}) {
-    const model::JsonView list = spec.find(field);
+    const model::JsonView list = tracedFind(L, spec, field);
     if (!list || !list.is_array()) continue;
-    for (std::size_t i = 0; i < list.size(); ++i) {
-      const model::JsonView c = list[i];
+    const std::size_t count = tracedSize(L, list);
+    for (std::size_t i = 0; i < count; ++i) {
+      const model::JsonView c = tracedAt(L, list, i);
       if (!c.is_object()) continue;
       pushJson(L, c);
       lua_rawseti(L, -2, n++);
@@ -461,6 +471,7 @@ int ctxCopy(lua_State* L) {
 int ctxLog(lua_State* L) {
   auto* impl = implOf(L);
   const char* msg = luaL_checkstring(L, 1);
+  impl->trace.taint();  // a reused result would skip the log line
   spdlog::debug("rule={} subject={} {}", impl->rule ? impl->rule->meta->id : "(load)",
                 impl->subject ? impl->subject->id : "-", msg);
   return 0;

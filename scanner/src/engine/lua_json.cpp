@@ -32,7 +32,7 @@ int viewIndex(lua_State* L) {
     size_t len = 0;
     const char* key = lua_tolstring(L, 2, &len);
     // objects are small: a linear scan over interned keys, no std::string built
-    if (const model::JsonView v = j.find(std::string_view(key, len))) {
+    if (const model::JsonView v = tracedFind(L, j, std::string_view(key, len))) {
       pushJson(L, v);
       return 1;
     }
@@ -41,9 +41,14 @@ int viewIndex(lua_State* L) {
   if (j.is_array()) {
     int isnum = 0;
     const lua_Integer i = lua_tointegerx(L, 2, &isnum);
-    if (!isnum || i < 1 || static_cast<std::size_t>(i) > j.size()) return 0;
-    pushJson(L, j[static_cast<std::size_t>(i - 1)]);
-    return 1;
+    if (!isnum) return 0;
+    if (i < 1) return 0;
+    // Past the end, tracedAt records an absent element: the same read either way.
+    if (const model::JsonView v = tracedAt(L, j, static_cast<std::size_t>(i - 1))) {
+      pushJson(L, v);
+      return 1;
+    }
+    return 0;
   }
   return 0;
 }
@@ -52,8 +57,40 @@ int viewNewIndex(lua_State* L) {
   return luaL_error(L, "snapshot data is read-only (use ctx.copy(v) for a writable copy)");
 }
 
+}  // namespace
+
+std::size_t tracedSize(lua_State* L, model::JsonView j) {
+  const std::size_t n = j.size();
+  if (TraceRecorder& trace = implOf(L)->trace; trace.recording()) trace.size(j, n);
+  return n;
+}
+
+model::JsonView tracedAt(lua_State* L, model::JsonView j, std::size_t i) {
+  const model::JsonView v = j[i];
+  if (TraceRecorder& trace = implOf(L)->trace; trace.recording()) {
+    trace.read(TraceOp::kAt, j, {}, static_cast<std::int64_t>(i), v);
+  }
+  return v;
+}
+
+model::JsonView tracedFind(lua_State* L, model::JsonView j, std::string_view key) {
+  const model::JsonView v = j.find(key);
+  if (TraceRecorder& trace = implOf(L)->trace; trace.recording()) {
+    trace.read(TraceOp::kFind, j, key, 0, v);
+  }
+  return v;
+}
+
+std::string_view tracedKey(lua_State* L, model::JsonView j, std::size_t i) {
+  const std::string_view key = j.keyAt(i);
+  if (TraceRecorder& trace = implOf(L)->trace; trace.recording()) trace.key(j, i, key);
+  return key;
+}
+
+namespace {
+
 int viewLen(lua_State* L) {
-  lua_pushinteger(L, static_cast<lua_Integer>(checkView(L, 1).size()));
+  lua_pushinteger(L, static_cast<lua_Integer>(tracedSize(L, checkView(L, 1))));
   return 1;
 }
 
@@ -61,17 +98,17 @@ int viewLen(lua_State* L) {
 int viewNext(lua_State* L) {
   const model::JsonView j = checkView(L, lua_upvalueindex(1));
   const lua_Integer pos = lua_tointeger(L, lua_upvalueindex(2));
-  if (pos < 0 || static_cast<std::size_t>(pos) >= j.size()) return 0;
+  if (pos < 0 || static_cast<std::size_t>(pos) >= tracedSize(L, j)) return 0;
   lua_pushinteger(L, pos + 1);
   lua_replace(L, lua_upvalueindex(2));
   const auto i = static_cast<std::size_t>(pos);
   if (j.is_array()) {
     lua_pushinteger(L, pos + 1);
   } else {
-    const std::string_view key = j.keyAt(i);
+    const std::string_view key = tracedKey(L, j, i);
     lua_pushlstring(L, key.data(), key.size());
   }
-  pushJson(L, j[i]);
+  pushJson(L, tracedAt(L, j, i));
   return 2;
 }
 
@@ -87,12 +124,14 @@ int viewPairs(lua_State* L) {
 
 int viewToString(lua_State* L) {
   const model::JsonView j = checkView(L, 1);
-  lua_pushfstring(L, "view(%s, %d)", j.is_array() ? "array" : "object", static_cast<int>(j.size()));
+  lua_pushfstring(L, "view(%s, %d)", j.is_array() ? "array" : "object",
+                  static_cast<int>(tracedSize(L, j)));
   return 1;
 }
 
 int viewEq(lua_State* L) {
-  // the same value, not equal contents (as two tables)
+  // the same value, not equal contents (as two tables); identity is not traced
+  implOf(L)->trace.taint();
   lua_pushboolean(L, toView(L, 1).identity() == toView(L, 2).identity());
   return 1;
 }
@@ -143,22 +182,24 @@ struct Budget {
   }
 };
 
-model::Json jsonCopyCapped(model::JsonView j, Budget& budget, int depth) {
+model::Json jsonCopyCapped(lua_State* L, model::JsonView j, Budget& budget, int depth) {
   if (depth > kMaxDepth || !budget.take(8)) return "…";
   if (j.is_object()) {
     model::Json out = model::Json::object();
-    for (std::size_t i = 0; i < j.size() && !budget.truncated; ++i) {
-      const std::string_view key = j.keyAt(i);
+    const std::size_t n = tracedSize(L, j);
+    for (std::size_t i = 0; i < n && !budget.truncated; ++i) {
+      const std::string_view key = tracedKey(L, j, i);
       if (!budget.take(key.size())) break;
-      out[std::string(key)] = jsonCopyCapped(j[i], budget, depth + 1);
+      out[std::string(key)] = jsonCopyCapped(L, tracedAt(L, j, i), budget, depth + 1);
     }
     return out;
   }
   if (j.is_array()) {
     model::Json out = model::Json::array();
-    for (std::size_t i = 0; i < j.size(); ++i) {
+    const std::size_t n = tracedSize(L, j);
+    for (std::size_t i = 0; i < n; ++i) {
       if (budget.truncated) break;
-      out.push_back(jsonCopyCapped(j[i], budget, depth + 1));
+      out.push_back(jsonCopyCapped(L, tracedAt(L, j, i), budget, depth + 1));
     }
     return out;
   }
@@ -188,7 +229,7 @@ model::Json toJsonImpl(lua_State* L, int idx, Budget& budget, int depth) {
       return validUtf8(std::string_view(s, len));
     }
     case LUA_TUSERDATA:
-      if (const model::JsonView v = toView(L, idx)) return jsonCopyCapped(v, budget, depth);
+      if (const model::JsonView v = toView(L, idx)) return jsonCopyCapped(L, v, budget, depth);
       return "(userdata)";
     case LUA_TTABLE: {
       if (!lua_checkstack(L, 4)) return "…";
@@ -399,10 +440,11 @@ void pushPlainCopy(lua_State* L, int idx, int depth) {
     return;
   }
   if (const model::JsonView v = toView(L, idx)) {
-    lua_createtable(L, v.is_array() ? static_cast<int>(v.size()) : 0,
-                    v.is_object() ? static_cast<int>(v.size()) : 0);
-    for (std::size_t i = 0; i < v.size(); ++i) {
-      pushJson(L, v[i]);
+    const std::size_t n = tracedSize(L, v);
+    lua_createtable(L, v.is_array() ? static_cast<int>(n) : 0,
+                    v.is_object() ? static_cast<int>(n) : 0);
+    for (std::size_t i = 0; i < n; ++i) {
+      pushJson(L, tracedAt(L, v, i));
       if (lua_isuserdata(L, -1)) {
         pushPlainCopy(L, -1, depth + 1);
         lua_remove(L, -2);
@@ -410,7 +452,7 @@ void pushPlainCopy(lua_State* L, int idx, int depth) {
       if (v.is_array()) {
         lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
       } else {
-        const std::string_view key = v.keyAt(i);
+        const std::string_view key = tracedKey(L, v, i);
         lua_pushlstring(L, key.data(), key.size());
         lua_insert(L, -2);
         lua_rawset(L, -3);

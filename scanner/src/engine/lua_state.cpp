@@ -522,17 +522,83 @@ bool hasLabel(model::JsonView obj, const char* key, std::string* value = nullptr
   return true;
 }
 
-model::JsonView emptyObject() {
-  static const model::JsonStore kStore;
-  return kStore.emptyObject();
+// The subject table is read through a C-level proxy, so that result reuse can record which of
+// its fields a check reads (memo.h). Upvalue 1: the fields; upvalue 2: the Subject.
+void traceSubjectRead(lua_State* L, LuaSandbox::Impl& impl) {
+  if (lua_touserdata(L, lua_upvalueindex(2)) != impl.subject || impl.snapshot == nullptr ||
+      lua_type(L, 2) != LUA_TSTRING) {
+    impl.trace.taint();  // a subject kept from an earlier evaluation, or an odd key
+    return;
+  }
+  size_t len = 0;
+  const char* key = lua_tolstring(L, 2, &len);
+  ObservedValue value;
+  model::JsonView container;
+  if (!subjectValue(*impl.snapshot, *impl.subject, subjectField(std::string_view(key, len)), value,
+                    container)) {
+    impl.trace.taint();
+    return;
+  }
+  impl.trace.root(TraceOp::kSubject, std::string_view(key, len), value.owned(), container);
 }
 
-model::JsonView metaField(model::JsonView obj, const char* field) {
-  if (!obj) return emptyObject();
-  const model::JsonView m = obj.find("metadata");
-  if (!m || !m.is_object()) return emptyObject();
-  const model::JsonView f = m.find(field);
-  return f && f.is_object() ? f : emptyObject();
+int subjectIndex(lua_State* L) {
+  lua_settop(L, 2);
+  lua_pushvalue(L, 2);
+  lua_rawget(L, lua_upvalueindex(1));
+  if (auto* impl = implOf(L); impl->trace.recording()) traceSubjectRead(L, *impl);
+  return 1;
+}
+
+int subjectNext(lua_State* L) {
+  lua_settop(L, 2);
+  if (lua_next(L, 1) != 0) return 2;
+  lua_pushnil(L);
+  return 1;
+}
+
+int subjectPairs(lua_State* L) {
+  implOf(L)->trace.taint();  // iterating the subject reads every field
+  lua_pushcfunction(L, subjectNext);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_pushnil(L);
+  return 3;
+}
+
+int subjectLen(lua_State* L) {
+  implOf(L)->trace.taint();
+  lua_pushinteger(L, static_cast<lua_Integer>(lua_rawlen(L, lua_upvalueindex(1))));
+  return 1;
+}
+
+int subjectNewIndex(lua_State* L) {
+  luaL_where(L, 2);  // the rule's line, not this function's
+  lua_pushliteral(L, "attempt to modify a read-only table");
+  lua_concat(L, 2);
+  return lua_error(L);
+}
+
+// Replaces the fields table on top of the stack with its read-only proxy.
+void makeSubjectProxy(lua_State* L, const model::Subject& s) {
+  const int fields = lua_gettop(L);
+  lua_newtable(L);  // the proxy: stays empty, so every read reaches __index
+  lua_createtable(L, 0, 5);
+  lua_pushvalue(L, fields);
+  lua_pushlightuserdata(L, const_cast<model::Subject*>(&s));
+  lua_pushcclosure(L, subjectIndex, 2);
+  lua_setfield(L, -2, "__index");
+  lua_pushcfunction(L, subjectNewIndex);
+  lua_setfield(L, -2, "__newindex");
+  lua_pushvalue(L, fields);
+  lua_pushcclosure(L, subjectLen, 1);
+  lua_setfield(L, -2, "__len");
+  lua_pushvalue(L, fields);
+  lua_pushcclosure(L, subjectPairs, 1);
+  lua_setfield(L, -2, "__pairs");
+  lua_pushliteral(L, "locked");
+  lua_setfield(L, -2, "__metatable");
+  lua_setmetatable(L, -2);
+  lua_replace(L, fields);
 }
 
 void pushSubject(LuaSandbox::Impl& impl, const model::Snapshot& snap, const model::Subject& s) {
@@ -543,7 +609,6 @@ void pushSubject(LuaSandbox::Impl& impl, const model::Snapshot& snap, const mode
   }
   if (impl.subject_ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, impl.subject_ref);
   resetViewCache(impl);
-  lua_rawgeti(L, LUA_REGISTRYINDEX, impl.readonly_ref);
   lua_createtable(L, 0, 12);
   auto setString = [&](const char* k, const std::string& v) {
     lua_pushlstring(L, v.data(), v.size());
@@ -573,10 +638,22 @@ void pushSubject(LuaSandbox::Impl& impl, const model::Snapshot& snap, const mode
   }
   // Every subject can tell which cluster it is in: node rules on a managed control plane say
   // na with the reason instead of guessing from node labels.
-  lua_createtable(L, 0, 3);
-  setString("name", snap.meta().cluster_name);
-  setString("version", snap.meta().cluster_version);
-  setString("flavour", flavour);
+  // The same read-only table for every subject of a snapshot: readonly() remembers each
+  // table it wraps, so one per subject would grow that weak table until the next collection.
+  std::string cluster_key =
+      snap.meta().cluster_name + '\n' + snap.meta().cluster_version + '\n' + flavour;
+  if (impl.cluster_ref == LUA_NOREF || impl.cluster_key != cluster_key) {
+    if (impl.cluster_ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, impl.cluster_ref);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, impl.readonly_ref);
+    lua_createtable(L, 0, 3);
+    setString("name", snap.meta().cluster_name);
+    setString("version", snap.meta().cluster_version);
+    setString("flavour", flavour);
+    lua_call(L, 1, 1);  // readonly(cluster)
+    impl.cluster_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    impl.cluster_key = std::move(cluster_key);
+  }
+  lua_rawgeti(L, LUA_REGISTRYINDEX, impl.cluster_ref);
   lua_setfield(L, -2, "cluster");
   if (s.scope == model::Scope::kNode) {
     bool control_plane = hasLabel(s.object, "node-role.kubernetes.io/control-plane") ||
@@ -585,6 +662,7 @@ void pushSubject(LuaSandbox::Impl& impl, const model::Snapshot& snap, const mode
     std::string type;
     const bool is_virtual = (hasLabel(s.object, "type", &type) && type == "virtual-kubelet") ||
                             hasLabel(s.object, "virtual-kubelet.io/provider-name");
+    lua_rawgeti(L, LUA_REGISTRYINDEX, impl.readonly_ref);
     lua_createtable(L, 0, 3);
     lua_pushboolean(L, control_plane);
     lua_setfield(L, -2, "control_plane");
@@ -592,9 +670,10 @@ void pushSubject(LuaSandbox::Impl& impl, const model::Snapshot& snap, const mode
     lua_setfield(L, -2, "worker");
     lua_pushboolean(L, is_virtual);
     lua_setfield(L, -2, "virtual");
+    lua_call(L, 1, 1);  // readonly(roles)
     lua_setfield(L, -2, "roles");
   }
-  lua_call(L, 1, 1);  // readonly(view)
+  makeSubjectProxy(L, s);
   lua_pushvalue(L, -1);
   impl.subject_ref = luaL_ref(L, LUA_REGISTRYINDEX);
   impl.cached_subject = &s;
@@ -631,12 +710,12 @@ bool pushSubjectSafe(LuaSandbox::Impl& impl, const model::Snapshot& snapshot,
   return true;
 }
 
-}  // namespace
-
-CheckOutcome LuaSandbox::evaluate(std::size_t index, const model::Snapshot& snapshot,
-                                  const model::Subject& subject, std::int64_t now) {
+// Runs applies() and check() in Lua. `recordable`: the outcome is the rule's own answer
+// (not a time-out, memory cap or engine failure), so result reuse may keep it.
+CheckOutcome evaluateLua(LuaSandbox::Impl& impl, std::size_t index, const model::Snapshot& snapshot,
+                         const model::Subject& subject, std::int64_t now, bool& recordable) {
   CheckOutcome out;
-  Impl& impl = *impl_;
+  recordable = false;
   const LoadedRule& rule = impl.loaded.at(index);
   lua_State* L = impl.L;
   if (impl.snapshot != &snapshot) impl.cached_subject = nullptr;
@@ -667,6 +746,7 @@ CheckOutcome LuaSandbox::evaluate(std::size_t index, const model::Snapshot& snap
       out.applies = false;
       out.status = model::Status::kNa;
       impl.rule = nullptr;
+      recordable = true;
       return out;
     }
   }
@@ -699,6 +779,7 @@ CheckOutcome LuaSandbox::evaluate(std::size_t index, const model::Snapshot& snap
                         : "check must return the value of ctx.pass(), ctx.warn(), ctx.fail(), "
                           "ctx.na(), ctx.manual() or ctx.error()";
     } else {
+      recordable = true;
       out.status = static_cast<model::Status>(lua_tointeger(L, top + 2));
       size_t len = 0;
       const char* msg = lua_tolstring(L, top + 3, &len);
@@ -729,6 +810,55 @@ CheckOutcome LuaSandbox::evaluate(std::size_t index, const model::Snapshot& snap
                     (e->source.empty() ? "" : " (" + e->source + ")") +
                     "; the check said: " + out.message;
     }
+  }
+  return out;
+}
+
+// Result reuse covers the scopes with many look-alike subjects. Node outcomes also depend on
+// collection errors and derived roles, which the trace does not record.
+bool reusable(model::Scope scope) {
+  return scope == model::Scope::kPod || scope == model::Scope::kWorkload ||
+         scope == model::Scope::kNamespace;
+}
+
+}  // namespace
+
+std::uint64_t LuaSandbox::reusedCount() const noexcept { return impl_->reused; }
+
+CheckOutcome LuaSandbox::evaluate(std::size_t index, const model::Snapshot& snapshot,
+                                  const model::Subject& subject, std::int64_t now) {
+  Impl& impl = *impl_;
+  bool recordable = false;
+  if (!impl.limits.reuse_results || !reusable(subject.scope)) {
+    return evaluateLua(impl, index, snapshot, subject, now, recordable);
+  }
+  // Recorded outcomes hold for one snapshot and scan time (subject.cluster is not traced).
+  const auto& meta = snapshot.meta();
+  std::string key = meta.cluster_name + '\n' + meta.cluster_version + '\n' + meta.flavour;
+  if (impl.memo_snapshot != &snapshot || impl.memo_now != now || impl.memo_key != key) {
+    impl.memos.clear();
+    impl.memo_snapshot = &snapshot;
+    impl.memo_now = now;
+    impl.memo_key = std::move(key);
+  }
+  if (impl.memos.size() < impl.loaded.size()) impl.memos.resize(impl.loaded.size());
+  RuleMemo& memo = impl.memos.at(index);
+  if (!memo.worthRecording()) return evaluateLua(impl, index, snapshot, subject, now, recordable);
+  const CheckOutcome* hit = memo.lookup(snapshot, subject);
+  if (hit != nullptr && !memo.verifyHit()) {
+    ++impl.reused;
+    return *hit;
+  }
+  // A miss, or a hit checked by running the rule anyway (the 1st, 2nd, 4th, 8th... of each
+  // rule): a check with state of its own (a counter in a file-level local, a view kept from
+  // the previous subject) answers differently, which insert() notices.
+  impl.trace.start();
+  CheckOutcome out = evaluateLua(impl, index, snapshot, subject, now, recordable);
+  impl.trace.stop();
+  if (recordable && !impl.trace.tainted()) {
+    memo.insert(impl.trace.steps(), out);
+  } else if (hit != nullptr) {
+    memo.disable();  // the same reads as a recorded evaluation, yet this one could not be kept
   }
   return out;
 }

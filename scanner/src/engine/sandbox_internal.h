@@ -11,6 +11,7 @@
 
 #include "kpatrol/engine/lua_sandbox.h"
 #include "lua_pool.h"
+#include "memo.h"
 #include "watchdog.h"
 
 namespace kpatrol::engine {
@@ -57,6 +58,8 @@ struct LuaSandbox::Impl {
   int ctx_ref = LUA_NOREF;         // the read-only ctx table
   int subject_ref = LUA_NOREF;     // cached view of the last subject
   const model::Subject* cached_subject = nullptr;
+  int cluster_ref = LUA_NOREF;  // subject.cluster, shared by the subjects of a snapshot
+  std::string cluster_key;      // its name, version and flavour
   // Views of the current subject by JSON address, so the rules that run on one subject share
   // them instead of each allocating its own (pushJson). Reset when the subject changes; capped,
   // so a cluster rule walking every pod does not keep a view of each.
@@ -65,6 +68,15 @@ struct LuaSandbox::Impl {
   std::size_t view_cache_size = 0;
 
   std::vector<LoadedRule> loaded;
+
+  // Result reuse (memo.h): the reads of the evaluation in progress, and per rule the
+  // evaluations recorded so far, valid for one snapshot and scan time.
+  TraceRecorder trace;
+  std::vector<RuleMemo> memos;
+  const model::Snapshot* memo_snapshot = nullptr;
+  std::int64_t memo_now = 0;
+  std::string memo_key;  // cluster name, version, flavour
+  std::uint64_t reused = 0;
 
   ~Impl();
 };
@@ -86,6 +98,14 @@ void pushPlainJson(lua_State* L, const model::Json& value, int depth = 0);
 model::Json luaToJson(lua_State* L, int idx, std::size_t budget);
 /// Deep copy of a Lua value into plain writable tables (views become tables).
 void pushPlainCopy(lua_State* L, int idx, int depth = 0);
+
+/// Reads of a view made on a rule's behalf (size, i-th value, i-th key), recorded in the
+/// trace when result reuse is recording the evaluation (memo.h).
+std::size_t tracedSize(lua_State* L, model::JsonView j);
+model::JsonView tracedAt(lua_State* L, model::JsonView j, std::size_t i);
+std::string_view tracedKey(lua_State* L, model::JsonView j, std::size_t i);
+/// An object member read on a rule's behalf, recorded likewise.
+model::JsonView tracedFind(lua_State* L, model::JsonView j, std::string_view key);
 
 /// Empties the view cache (a new subject is being evaluated).
 void resetViewCache(LuaSandbox::Impl& impl);

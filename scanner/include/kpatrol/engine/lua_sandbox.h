@@ -24,6 +24,10 @@ struct SandboxLimits {
   std::chrono::milliseconds call_timeout{2000};
   std::size_t max_evidence_bytes = std::size_t{64} * 1024;
   std::size_t max_message_bytes = 4096;
+  /// Reuse a rule's outcome for a pod, workload or namespace whose data the rule reads exactly
+  /// as for an earlier one (docs/design-notes.md, "Reusing results"). Findings are the same
+  /// either way; off only to compare or to debug a rule.
+  bool reuse_results = true;
 };
 
 /// What one check call concluded (status error carries the reason as message).
@@ -60,6 +64,8 @@ class LuaSandbox {
   /// Full collection when the heap has grown past half the cap (between subjects).
   void collectIfLarge();
   std::size_t memoryUsed() const noexcept;
+  /// Evaluations answered from recorded reads so far (reuse_results).
+  std::uint64_t reusedCount() const noexcept;
 
   struct Impl;
 
