@@ -25,23 +25,41 @@ struct Shared {
   std::mutex mu;
   std::condition_variable cv;
   std::vector<std::optional<std::vector<model::Finding>>> results;
+  // Emptied batches the sink left behind, for the workers to fill again: freeing and
+  // allocating a vector of thousands of findings per unit makes glibc consolidate its heap.
+  std::vector<std::vector<model::Finding>> spare;
   std::size_t next = 0;
-  std::string fatal;  // a worker that could not start
+  std::string fatal;       // a worker that could not start
+  bool cut_short = false;  // a unit stopped part-way on a signal
 };
 
 std::vector<model::Finding> evaluateUnit(LuaSandbox& sandbox, const Selection& selection,
                                          const std::vector<std::size_t>& rule_indexes,
                                          const model::Snapshot& snapshot, const Unit& unit,
-                                         std::int64_t now, std::uint64_t& evaluations) {
-  std::vector<model::Finding> out;
+                                         std::int64_t now, std::uint64_t& evaluations,
+                                         std::vector<model::Finding> out,
+                                         const std::atomic<bool>* cancel, bool& cut_short) {
+  out.clear();
+  out.reserve((unit.end - unit.begin) * rule_indexes.size());
   const auto subjects = snapshot.subjects(unit.scope);
+  // One clock read per evaluation: each one starts when the one before it ended.
+  auto start = std::chrono::steady_clock::now();
   for (std::size_t s = unit.begin; s < unit.end; ++s) {
+    // A signal stops the scan between subjects, not only between units: the findings so far
+    // are kept, and the scan is recorded as interrupted.
+    if (cancel != nullptr && cancel->load()) {
+      cut_short = true;
+      break;
+    }
     const model::Subject& subject = subjects[s];
     for (const std::size_t r : rule_indexes) {
       const RuleMeta& rule = *selection.entries[r].rule;
-      const auto start = std::chrono::steady_clock::now();
       CheckOutcome outcome = sandbox.evaluate(r, snapshot, subject, now);
       ++evaluations;
+      const auto end = std::chrono::steady_clock::now();
+      const auto duration =
+          std::chrono::duration_cast<std::chrono::microseconds>(end - start).count();
+      start = end;
       if (!outcome.applies) continue;
       model::Finding f;
       f.rule_id = rule.id;
@@ -52,12 +70,11 @@ std::vector<model::Finding> evaluateUnit(LuaSandbox& sandbox, const Selection& s
       f.message = std::move(outcome.message);
       f.message_zh = std::move(outcome.message_zh);
       f.evidence = std::move(outcome.evidence);
-      f.duration_us = std::chrono::duration_cast<std::chrono::microseconds>(
-                          std::chrono::steady_clock::now() - start)
-                          .count();
+      f.duration_us = duration;
       out.push_back(std::move(f));
     }
     sandbox.collectIfLarge();
+    start = std::chrono::steady_clock::now();  // a collection is no rule's time
   }
   return out;
 }
@@ -135,6 +152,7 @@ Result<EvalStats> evaluate(const RuleSet& rules, const Selection& selection,
   Shared shared;
   shared.results.resize(units.size());
   std::atomic<std::uint64_t> evaluations{0};
+  std::atomic<std::uint64_t> reused{0};
   auto worker = [&]() {
     auto sandbox = LuaSandbox::create(rules, options.limits);
     std::string failure;
@@ -151,6 +169,7 @@ Result<EvalStats> evaluate(const RuleSet& rules, const Selection& selection,
     std::uint64_t local_evals = 0;
     while (true) {
       std::size_t i = 0;
+      std::vector<model::Finding> buffer;
       {
         std::lock_guard lock(shared.mu);
         if (!failure.empty()) {
@@ -162,15 +181,22 @@ Result<EvalStats> evaluate(const RuleSet& rules, const Selection& selection,
           break;
         }
         i = shared.next++;
+        if (!shared.spare.empty()) {
+          buffer = std::move(shared.spare.back());
+          shared.spare.pop_back();
+        }
       }
-      auto findings = evaluateUnit(**sandbox, selection,
-                                   rules_by_scope[static_cast<std::size_t>(units[i].scope)],
-                                   snapshot, units[i], now, local_evals);
+      bool cut_short = false;
+      auto findings = evaluateUnit(
+          **sandbox, selection, rules_by_scope[static_cast<std::size_t>(units[i].scope)], snapshot,
+          units[i], now, local_evals, std::move(buffer), options.cancel, cut_short);
       std::lock_guard lock(shared.mu);
+      shared.cut_short = shared.cut_short || cut_short;
       shared.results[i] = std::move(findings);
       shared.cv.notify_all();
     }
     evaluations += local_evals;
+    reused += (*sandbox)->reusedCount();
     std::lock_guard lock(shared.mu);
     shared.cv.notify_all();
   };
@@ -200,14 +226,22 @@ Result<EvalStats> evaluate(const RuleSet& rules, const Selection& selection,
     for (auto& f : batch) f.seq = seq++;
     stats.findings += batch.size();
     if (!batch.empty()) sink(std::move(batch));
+    batch.clear();               // whatever the sink left of the batch
+    if (batch.capacity() > 0) {  // the sink did not take the vector: reuse it
+      std::lock_guard lock(shared.mu);
+      if (shared.spare.size() < 2 * static_cast<std::size_t>(jobs) + 2) {
+        shared.spare.push_back(std::move(batch));
+      }
+    }
     if (options.progress) options.progress(emitted, units.size());
   }
   for (auto& t : threads) t.join();
   stats.evaluations = evaluations.load();
+  stats.reused = reused.load();
   if (!shared.fatal.empty()) {
     return makeError(Errc::kRuleError, "evaluator worker could not start: " + shared.fatal);
   }
-  stats.cancelled = emitted < units.size();
+  stats.cancelled = emitted < units.size() || shared.cut_short;
   return stats;
 }
 

@@ -20,7 +20,9 @@ namespace kpatrol::engine {
 struct EvalOptions {
   unsigned jobs = 0;  // 0: one per core
   SandboxLimits limits;
-  std::size_t subjects_per_unit = 64;
+  // Subjects per unit of work. Large enough that a worker sees a ReplicaSet's pods together
+  // (result reuse, memo.h), small enough that the last units balance across workers.
+  std::size_t subjects_per_unit = 256;
   const std::atomic<bool>* cancel = nullptr;  // set by a signal handler: stop between units
   std::function<void(std::size_t done, std::size_t total)> progress;
 };
@@ -28,6 +30,7 @@ struct EvalOptions {
 struct EvalStats {
   std::uint64_t evaluations = 0;  // rule x subject checks made (applies() included)
   std::uint64_t findings = 0;
+  std::uint64_t reused = 0;  // evaluations answered from recorded reads (SandboxLimits)
   unsigned jobs = 1;
   bool cancelled = false;
   std::vector<std::uint64_t> waiver_matches;  // per waiver, in input order
