@@ -15,6 +15,7 @@ build_packages=(
   libsimdjson-dev         # fast reading of large API responses
   nlohmann-json3-dev      # JSON model of snapshots and reports
   libcli11-dev            # command line
+  libjemalloc-dev         # allocator of the programs: findings cross threads (CMakeLists.txt)
   doctest-dev             # unit tests
   libcpp-httplib-dev      # the fixture Kubernetes API server (HTTPS) built with the tests
 )
