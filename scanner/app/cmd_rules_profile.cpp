@@ -26,6 +26,7 @@ struct ProfileOptions {
   std::size_t top = 10;
   std::string format = "text";
   int rule_timeout_ms = 2000;
+  bool reuse = false;
 };
 
 struct RuleCost {
@@ -119,6 +120,7 @@ int runProfile(const GlobalOptions& global, ProfileOptions opt) {
   engine::EvalOptions eval;
   eval.jobs = global.jobs;
   eval.limits.call_timeout = std::chrono::milliseconds(opt.rule_timeout_ms);
+  eval.limits.reuse_results = opt.reuse;
   installSignalHandlers();
   eval.cancel = &cancelFlag();
 
@@ -195,6 +197,9 @@ void addRulesProfileCommand(CLI::App* rules, GlobalOptions& global) {
   cmd->add_option("--rule-timeout", opt->rule_timeout_ms, "time budget per rule and subject, in ms")
       ->check(CLI::Range(10, 600000))
       ->capture_default_str();
+  cmd->add_flag("--reuse", opt->reuse,
+                "reuse results across look-alike subjects as a scan does; by default every check\n"
+                "runs, so each rule's own cost is shown");
   cmd->footer(
       "A rule's time is what its checks took on the worker threads (rules that do not apply to\n"
       "a subject cost only their applies() call, which is not attributed). The -j global option\n"

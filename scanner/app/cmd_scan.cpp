@@ -31,6 +31,7 @@ struct ScanOptions : SourceOptions {
   std::string waivers;
   int rule_timeout_ms = 2000;
   int lua_memory_mib = 64;
+  bool no_reuse = false;
   bool quiet = false;
   std::string fail_on = "none";
   std::string passes = "auto";  // all | summary | auto
@@ -163,6 +164,7 @@ int runScan(const GlobalOptions& global, const ScanOptions& opt) {
   eval.jobs = global.jobs;
   eval.limits.call_timeout = std::chrono::milliseconds(opt.rule_timeout_ms);
   eval.limits.memory_bytes = static_cast<std::size_t>(opt.lua_memory_mib) << 20;
+  eval.limits.reuse_results = !opt.no_reuse;
   eval.cancel = &cancelFlag();
   const bool tty = ::isatty(STDERR_FILENO) != 0 && !opt.quiet;
   if (tty) {
@@ -326,6 +328,10 @@ void addScanCommand(CLI::App& app, GlobalOptions& global) {
   cmd->add_option("--lua-memory", opt->lua_memory_mib, "memory cap per Lua worker state, in MiB")
       ->check(CLI::Range(8, 4096))
       ->capture_default_str();
+  cmd->add_flag("--no-reuse", opt->no_reuse,
+                "run every rule on every pod, workload and namespace; by default a rule's result\n"
+                "is reused for a subject that shows it exactly the same data as an earlier one\n"
+                "(the same findings, faster; docs/design-notes.md)");
   cmd->add_flag("-q,--quiet", opt->quiet,
                 "print nothing but errors (no summary, no progress, no --fail-on message)");
   cmd->add_option("--fail-on", opt->fail_on,
