@@ -11,6 +11,9 @@
 // 3. Evaluates them for each --jobs value and reports wall time, evaluations per second,
 //    scaling, a findings hash (identical for every jobs value) and peak memory.
 #include <malloc.h>
+#if defined(KPATROL_WITH_JEMALLOC)
+#include <jemalloc/jemalloc.h>
+#endif
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -48,6 +51,17 @@
 
 namespace {
 
+// Hands freed memory back to the system, so that the RSS figures show what is held: glibc
+// keeps freed heap until malloc_trim, jemalloc until its pages decay (seconds later).
+void releaseFreedMemory() {
+#if defined(KPATROL_WITH_JEMALLOC)
+  const std::string purge = "arena." + std::to_string(MALLCTL_ARENAS_ALL) + ".purge";
+  mallctl(purge.c_str(), nullptr, nullptr, nullptr, 0);
+#else
+  malloc_trim(0);
+#endif
+}
+
 namespace engine = kpatrol::engine;
 namespace model = kpatrol::model;
 using model::Json;
@@ -68,12 +82,13 @@ struct Options {
   std::vector<unsigned> jobs{1, 2};
   unsigned repeat = 1;
   std::uint64_t seed = 20261130;
-  std::size_t top = 0;      // print the N rules with the most check time
-  bool trivial = false;     // every check just returns ctx.pass(): the engine's per-check floor
-  bool builtin = false;     // evaluate the shipped rule packs instead of generated rules
-  bool lua_locals = false;  // rules and lib/k8s.lua bind globals to file-level locals
-  bool load_files = false;  // load through Snapshot::fromFiles (JSON text), like a scan does
-  std::string write_dir;    // also write the snapshot, pack and a profile here for `kpatrol scan`
+  std::size_t top = 0;   // print the N rules with the most check time
+  bool trivial = false;  // every check just returns ctx.pass(): the engine's per-check floor
+  bool builtin = false;  // evaluate the shipped rule packs instead of generated rules
+  std::vector<bool> reuse{true};  // result reuse on, off, or both (each jobs value twice)
+  bool lua_locals = false;        // rules and lib/k8s.lua bind globals to file-level locals
+  bool load_files = false;        // load through Snapshot::fromFiles (JSON text), like a scan does
+  std::string write_dir;  // also write the snapshot, pack and a profile here for `kpatrol scan`
 };
 
 void usage(std::FILE* out) {
@@ -83,7 +98,7 @@ void usage(std::FILE* out) {
       "                          [--jobs LIST=1,2] [--repeat N=1] [--seed S]\n"
       "                          [--top N=0] [--rule-body realistic|trivial]\n"
       "                          [--builtin-rules] [--lua-locals] [--load json|files]\n"
-      "                          [--write DIR]\n"
+      "                          [--write DIR] [--reuse on|off|both]\n"
       "Evaluates N generated rules over a generated snapshot for each jobs value and\n"
       "prints wall time, evaluations/s, scaling and peak memory (test/bench/README.md).\n");
 }
@@ -148,6 +163,10 @@ std::optional<Options> parseArgs(int argc, char** argv) {
       ok = value == "realistic" || value == "trivial";
       o.trivial = value == "trivial";
       if (!ok) std::fprintf(stderr, "kpatrol_bench_eval: --rule-body is realistic or trivial\n");
+    } else if (arg == "--reuse") {
+      ok = value == "on" || value == "off" || value == "both";
+      o.reuse = value == "both" ? std::vector<bool>{true, false} : std::vector<bool>{value == "on"};
+      if (!ok) std::fprintf(stderr, "kpatrol_bench_eval: --reuse is on, off or both\n");
     } else if (arg == "--write") {
       o.write_dir = value;
       ok = !value.empty();
@@ -2811,6 +2830,7 @@ engine::Selection selectAll(const engine::RuleSet& rules) {
 
 struct RunResult {
   unsigned jobs = 0;
+  bool reuse = true;
   double wall = 0;
   double cpu = 0;
   engine::EvalStats stats;
@@ -2857,12 +2877,14 @@ class Sink {
 };
 
 RunResult runOnce(const engine::RuleSet& rules, const engine::Selection& selection,
-                  const model::Snapshot& snapshot, unsigned jobs, bool per_rule) {
+                  const model::Snapshot& snapshot, unsigned jobs, bool reuse, bool per_rule) {
   RunResult r;
   r.jobs = jobs;
+  r.reuse = reuse;
   r.hash = 0xcbf29ce484222325ULL;
   engine::EvalOptions options;
   options.jobs = jobs;
+  options.limits.reuse_results = reuse;
   Sink sink(r, per_rule);
   const double cpu0 = cpuSeconds();
   const auto t0 = Clock::now();
@@ -2921,7 +2943,7 @@ int main(int argc, char** argv) {
     t0 = Clock::now();
     files = toFiles(std::move(*doc));
     doc.reset();
-    malloc_trim(0);
+    releaseFreedMemory();
     to_text_s = seconds(Clock::now() - t0);
     for (const auto& [path, text] : files) text_bytes += text.size();
     rss_text = procStatusKib("VmRSS");
@@ -2941,7 +2963,7 @@ int main(int argc, char** argv) {
   t0 = Clock::now();
   doc.reset();  // the scan holds only the snapshot
   files.clear();
-  malloc_trim(0);
+  releaseFreedMemory();
   const double free_s = seconds(Clock::now() - t0);
   const long peak_build = maxRssKib();
   const long rss_snapshot = procStatusKib("VmRSS");
@@ -3058,7 +3080,7 @@ int main(int argc, char** argv) {
   if (!opt.write_dir.empty()) {
     t0 = Clock::now();
     if (!writeScanInputs(opt.write_dir, snapshot, rules)) return 2;
-    malloc_trim(0);
+    releaseFreedMemory();
     if (peak_reset) resetPeakRss();  // serialising is not part of the evaluation peak
     row("written to " + opt.write_dir, fixed(seconds(Clock::now() - t0), 2) +
                                            " s (kpatrol scan --snapshot " + opt.write_dir +
@@ -3069,28 +3091,32 @@ int main(int argc, char** argv) {
 
   // --- evaluation ------------------------------------------------------------------------------
   std::printf("\nevaluation\n");
-  std::printf("  %s  %s  %s  %s  %s  %s  %s  %s\n", pad("jobs", 4).c_str(),
+  std::printf("  %s  %s  %s  %s  %s  %s  %s  %s  %s\n", pad("jobs", 4).c_str(),
               padLeft("run", 3).c_str(), padLeft("wall s", 8).c_str(), padLeft("cpu s", 8).c_str(),
               padLeft("evaluations", 12).c_str(), padLeft("evaluations/s", 13).c_str(),
-              padLeft("findings", 12).c_str(), "findings hash");
+              padLeft("reused", 12).c_str(), padLeft("findings", 12).c_str(), "findings hash");
   std::vector<RunResult> runs;
   for (unsigned rep = 0; rep < opt.repeat; ++rep) {
     for (const unsigned jobs : opt.jobs) {
-      const bool per_rule = opt.top > 0 && runs.empty();
-      RunResult r = runOnce(rules, selection, snapshot, jobs, per_rule);
-      char hash[32];
-      std::snprintf(hash, sizeof(hash), "%016llx", static_cast<unsigned long long>(r.hash));
-      std::printf(
-          "  %s  %s  %s  %s  %s  %s  %s  %s\n", pad("-j" + std::to_string(r.stats.jobs), 4).c_str(),
-          padLeft(std::to_string(rep + 1), 3).c_str(), padLeft(fixed(r.wall, 2), 8).c_str(),
-          padLeft(fixed(r.cpu, 2), 8).c_str(), padLeft(grouped(r.stats.evaluations), 12).c_str(),
-          padLeft(grouped(static_cast<std::uint64_t>(static_cast<double>(r.stats.evaluations) /
-                                                     r.wall)),
-                  13)
-              .c_str(),
-          padLeft(grouped(r.findings), 12).c_str(), hash);
-      std::fflush(stdout);
-      runs.push_back(std::move(r));
+      for (const bool reuse : opt.reuse) {
+        const bool per_rule = opt.top > 0 && runs.empty();
+        RunResult r = runOnce(rules, selection, snapshot, jobs, reuse, per_rule);
+        char hash[32];
+        std::snprintf(hash, sizeof(hash), "%016llx", static_cast<unsigned long long>(r.hash));
+        std::printf("  %s  %s  %s  %s  %s  %s  %s  %s  %s\n",
+                    pad("-j" + std::to_string(r.stats.jobs), 4).c_str(),
+                    padLeft(std::to_string(rep + 1), 3).c_str(),
+                    padLeft(fixed(r.wall, 2), 8).c_str(), padLeft(fixed(r.cpu, 2), 8).c_str(),
+                    padLeft(grouped(r.stats.evaluations), 12).c_str(),
+                    padLeft(grouped(static_cast<std::uint64_t>(
+                                static_cast<double>(r.stats.evaluations) / r.wall)),
+                            13)
+                        .c_str(),
+                    padLeft(reuse ? grouped(r.stats.reused) : "off", 12).c_str(),
+                    padLeft(grouped(r.findings), 12).c_str(), hash);
+        std::fflush(stdout);
+        runs.push_back(std::move(r));
+      }
     }
   }
 
@@ -3147,6 +3173,7 @@ int main(int argc, char** argv) {
   // Best wall time per jobs value; scaling relative to the first jobs value.
   std::map<unsigned, const RunResult*> best;
   for (const auto& r : runs) {
+    if (r.reuse != opt.reuse.front()) continue;
     auto& b = best[r.jobs];
     if (b == nullptr || r.wall < b->wall) b = &r;
   }

@@ -1,7 +1,7 @@
 # bench_eval_smoke: runs kpatrol_bench_eval on a tiny cluster and checks that it exits 0 and
-# prints its result lines. Usage: cmake -DBENCH=<path to kpatrol_bench_eval> -P smoke.cmake
+# prints its result lines; the findings must be the same with and without result reuse.
 execute_process(
-  COMMAND "${BENCH}" --nodes 20 --pods 300 --rules 20 --jobs 1,2 --repeat 1
+  COMMAND "${BENCH}" --nodes 20 --pods 300 --rules 20 --jobs 1,2 --repeat 1 --reuse both
   RESULT_VARIABLE rc
   OUTPUT_VARIABLE out
   ERROR_VARIABLE err)
