@@ -834,12 +834,13 @@ CheckOutcome LuaSandbox::evaluate(std::size_t index, const model::Snapshot& snap
   }
   // Recorded outcomes hold for one snapshot and scan time (subject.cluster is not traced).
   const auto& meta = snapshot.meta();
-  std::string key = meta.cluster_name + '\n' + meta.cluster_version + '\n' + meta.flavour;
-  if (impl.memo_snapshot != &snapshot || impl.memo_now != now || impl.memo_key != key) {
+  if (impl.memo_snapshot != &snapshot || impl.memo_now != now ||
+      impl.memo_cluster[0] != meta.cluster_name || impl.memo_cluster[1] != meta.cluster_version ||
+      impl.memo_cluster[2] != meta.flavour) {
     impl.memos.clear();
     impl.memo_snapshot = &snapshot;
     impl.memo_now = now;
-    impl.memo_key = std::move(key);
+    impl.memo_cluster = {meta.cluster_name, meta.cluster_version, meta.flavour};
   }
   if (impl.memos.size() < impl.loaded.size()) impl.memos.resize(impl.loaded.size());
   RuleMemo& memo = impl.memos.at(index);

@@ -4,6 +4,7 @@
 
 #include <lua.hpp>
 
+#include <array>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -75,7 +76,7 @@ struct LuaSandbox::Impl {
   std::vector<RuleMemo> memos;
   const model::Snapshot* memo_snapshot = nullptr;
   std::int64_t memo_now = 0;
-  std::string memo_key;  // cluster name, version, flavour
+  std::array<std::string, 3> memo_cluster;  // cluster name, version, flavour
   std::uint64_t reused = 0;
 
   ~Impl();
