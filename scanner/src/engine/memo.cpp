@@ -34,6 +34,11 @@ std::uint64_t valueHash(Kind kind, std::int64_t number, std::string_view text,
   return h;
 }
 
+model::JsonView emptyObjectView() {
+  static const model::JsonStore kStore;
+  return kStore.emptyObject();
+}
+
 }  // namespace
 
 ObservedValue observe(model::JsonView v) noexcept {
@@ -73,11 +78,6 @@ ObservedValue observe(model::JsonView v) noexcept {
       break;
   }
   return out;
-}
-
-model::JsonView emptyObjectView() {
-  static const model::JsonStore kStore;
-  return kStore.emptyObject();
 }
 
 model::JsonView metaField(model::JsonView obj, const char* field) {
@@ -408,7 +408,6 @@ void RuleMemo::insert(std::vector<TraceStep>& steps, const CheckOutcome& outcome
   if (disabled_) return;
   if (bytes_ > kMaxBytes) {
     reset();
-    ++resets_;
   }
   if (nodes_.empty()) nodes_.emplace_back();
   std::uint32_t cur = 0;

@@ -186,16 +186,10 @@ class RuleMemo {
   /// Whether recording this rule is still worth it (it is not, after many misses, or once the
   /// rule showed hidden state).
   bool worthRecording() noexcept;
-  bool disabled() const noexcept { return disabled_; }
   /// Whether the hit lookup() just returned should be checked by evaluating anyway.
   bool verifyHit() const noexcept { return (hits_ & (hits_ - 1)) == 0; }
   /// Never reuse this rule's results again (it showed state of its own).
   void disable() noexcept;
-  std::uint64_t hits() const noexcept { return hits_; }
-  std::uint64_t lookups() const noexcept { return lookups_; }
-  std::size_t nodes() const noexcept { return nodes_.size(); }
-  std::size_t bytes() const noexcept { return bytes_; }
-  std::uint64_t resets() const noexcept { return resets_; }
 
  private:
   struct Node {
@@ -226,7 +220,6 @@ class RuleMemo {
   std::uint64_t lookups_ = 0;
   std::uint64_t hits_ = 0;
   std::size_t bytes_ = 0;
-  std::uint64_t resets_ = 0;
   std::uint64_t skipped_ = 0;  // evaluations run directly since the rule was given up
   bool disabled_ = false;
 };
